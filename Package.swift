@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+// dctwin: a deterministic discrete-event digital twin of AI data centres.
+//
+// Dependencies run one way (see docs/ARCHITECTURE.md):
+//   SimKernel  <-  Phold (kernel workload)  <-  dctwin (CLI)
+// The kernel imports nothing but the standard library. Model targets (facility, compute,
+// serving), scenario loading and reporting sit between the kernel and the CLI as they land.
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "dctwin",
+    // UInt128 event keys need the Swift 6 runtime on Apple platforms.
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SimKernel", targets: ["SimKernel"]),
+        .library(name: "Phold", targets: ["Phold"]),
+        .executable(name: "dctwin", targets: ["dctwin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "SimKernel", swiftSettings: strictSettings),
+        .target(name: "Phold", dependencies: ["SimKernel"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "dctwin",
+            dependencies: [
+                "SimKernel", "Phold",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
+    ],
+    swiftLanguageModes: [.v6]
+)
