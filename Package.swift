@@ -38,6 +38,8 @@ let package = Package(
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
+        // Runs the built `dctwin` binary: exact output lines and exit codes.
+        .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]
 )

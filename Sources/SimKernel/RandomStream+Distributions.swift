@@ -33,6 +33,7 @@ extension RandomStream {
     /// Lognormal with the given mean and CV of the variate itself (not of its logarithm).
     @inlinable public mutating func lognormal(mean: Double, cv: Double) -> Double {
         precondition(mean > 0 && cv >= 0, "lognormal needs mean > 0 and cv >= 0")
+        if cv == 0 { return mean }
         let sigmaSquared = DeterministicMath.log(1 + cv * cv)
         let mu = DeterministicMath.log(mean) - sigmaSquared / 2
         return DeterministicMath.exp(mu + sigmaSquared.squareRoot() * normal())

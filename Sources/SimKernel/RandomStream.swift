@@ -20,6 +20,13 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
         s3 = mixer.next()
     }
 
+    /// A stream with the given raw xoshiro256** state (not all zero), for checks against the
+    /// reference implementation.
+    @inlinable public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        precondition(state != (0, 0, 0, 0), "xoshiro256** state must not be all zero")
+        (s0, s1, s2, s3) = state
+    }
+
     /// A child stream for `key`, independent of this one and of other keys.
     ///
     /// Use it where one component needs several independent sources (for example arrivals

@@ -21,9 +21,11 @@ struct DCTwin: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
-            let usageError = code != .success && code != .failure && !(error is ExitCode)
-            exit(withError: usageError ? ExitCode(2) : error)
+            if exitCode(for: error) == .validationFailure {  // EX_USAGE (64): our code for usage is 2
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
         }
     }
 }
