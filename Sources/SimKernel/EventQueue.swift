@@ -58,6 +58,8 @@ struct EventQueue<Message>: ~Copyable {
     @usableFromInline var freeSlots: UnsafeMutablePointer<UInt32>
     @usableFromInline var freeSlotCount = 0
     @usableFromInline var nextSequence: UInt64 = 0
+    /// Compaction waits for this many dead keys (and for them to be half the heap).
+    @usableFromInline var compactionThreshold = 1024
     /// Receives the software-prefetch loads in `removeMinimum` so they are not optimised away.
     @usableFromInline var prefetchSink: UInt64 = 0
 
@@ -204,7 +206,7 @@ struct EventQueue<Message>: ~Copyable {
               headers[slot].target <= Self.maximumTarget else { return false }
         headers[slot].target = Self.cancelledTarget
         cancelledCount &+= 1
-        if cancelledCount > 1024 && cancelledCount > count / 2 { removeCancelledKeys() }
+        if cancelledCount > compactionThreshold && cancelledCount > count / 2 { removeCancelledKeys() }
         return true
     }
 

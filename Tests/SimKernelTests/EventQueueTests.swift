@@ -20,13 +20,14 @@ struct EventQueueTests {
                                payloadID: (Payload) -> Int) -> String? {
         var random = RandomStream(seed: seed, streamKey: 99)
         var queue = EventQueue<Payload>(capacity: 1)
+        queue.compactionThreshold = seed % 2 == 0 ? 4 : 1024  // half the seeds compact often
         var reference: [ReferenceEvent] = []
         var issued: [EventHandle] = []
         var now: Int64 = 0
         var sequence = 0
         for step in 0 ..< operations {
             let choice = random.index(below: 10)
-            if choice < 5 {
+            if choice < 4 || (choice < 5 && reference.count < 200) {
                 let time = now + Int64(random.index(below: 4))  // few distinct times: many ties
                 let handle = queue.push(makePayload(sequence), to: 7, at: SimTime(nanosecondsSinceStart: time))
                 reference.append(ReferenceEvent(time: time, sequence: sequence, payload: sequence, handle: handle))
@@ -56,7 +57,10 @@ struct EventQueueTests {
                     return "step \(step): expected \(String(describing: expected)), delivered \(String(describing: delivered))"
                 }
             } else if !issued.isEmpty {
-                let handle = issued[random.index(below: issued.count)]
+                // Half the time any handle ever issued (often stale), else a live event's.
+                let live = reference.filter { !$0.cancelled }
+                let handle = random.bernoulli(probability: 0.5) || live.isEmpty
+                    ? issued[random.index(below: issued.count)] : live[random.index(below: live.count)].handle
                 let target = reference.firstIndex { $0.handle == handle && !$0.cancelled }
                 let cancelled = queue.cancel(handle)
                 if cancelled != (target != nil) { return "step \(step): cancel returned \(cancelled)" }
@@ -64,6 +68,7 @@ struct EventQueueTests {
             }
             let live = reference.filter { !$0.cancelled }.count
             if queue.liveCount != live { return "step \(step): \(queue.liveCount) live events, reference has \(live)" }
+            if step % 50 == 0, let broken = queue.brokenInvariant() { return "step \(step): \(broken)" }
         }
         return nil
     }
@@ -94,7 +99,8 @@ struct EventQueueTests {
         }
         var allCancelled = true
         for (index, handle) in handles.enumerated() where index % 5 != 0 { allCancelled = queue.cancel(handle) && allCancelled }
-        let (keysLeft, live) = (queue.count, queue.liveCount)
+        let (keysLeft, live, broken) = (queue.count, queue.liveCount, queue.brokenInvariant())
+        #expect(broken == nil)
         #expect(allCancelled)
         #expect(keysLeft < 10_000, "dead keys were compacted away")
         #expect(live == 2_000)
