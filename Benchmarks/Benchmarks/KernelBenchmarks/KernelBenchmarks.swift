@@ -1,0 +1,45 @@
+import Benchmark
+import Phold
+import SimKernel
+
+extension BenchmarkMetric {
+    /// Wall nanoseconds per handled event (smaller is better, so thresholds gate on p90).
+    static var nanosecondsPerEvent: Self { .custom("nanosecondsPerEvent", polarity: .prefersSmaller, useScalingFactor: false) }
+}
+
+/// PHOLD at the two sizes of the kernel issue: small (1,000 × 10, about 10k pending events,
+/// compute-bound) and large (100,000 × 10, about 1M pending, memory-bound). Building the
+/// simulation is outside the measurement; the run loop should allocate nothing.
+let benchmarks: @Sendable () -> Void = {
+    let cases: [(name: String, configuration: PholdConfiguration, iterations: Int)] = [
+        ("PHOLD-small-1000x10", PholdConfiguration(lpCount: 1_000, eventsPerLP: 10, until: .at(.seconds(1_100))), 7),
+        ("PHOLD-large-100000x10", PholdConfiguration(lpCount: 100_000, eventsPerLP: 10, until: .at(.seconds(10))), 5),
+    ]
+    for (name, configuration, iterations) in cases {
+        Benchmark(name, configuration: .init(
+            metrics: [.wallClock, .nanosecondsPerEvent, .mallocCountTotal],
+            warmupIterations: 1,
+            maxDuration: .seconds(60),
+            maxIterations: iterations,
+            thresholds: [
+                // This machine is noisy by about ±10%; a regression beyond 20% fails.
+                .wallClock: .init(relative: [.p90: 20.0]),
+                .nanosecondsPerEvent: .init(relative: [.p90: 20.0]),
+                // The run loop allocates only when the queue grows: a per-event allocation
+                // would add millions.
+                .mallocCountTotal: .init(absolute: [.p90: 64]),
+            ]
+        )) { benchmark in
+            var simulation = Phold.makeSimulation(configuration)
+            let clock = ContinuousClock()
+            benchmark.startMeasurement()
+            let start = clock.now
+            let result = Phold.run(&simulation, until: configuration.until)
+            let elapsed = clock.now - start
+            benchmark.stopMeasurement()
+            blackHole(result)
+            let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) * 1e-9
+            benchmark.measurement(.nanosecondsPerEvent, Int((nanoseconds / Double(result.events)).rounded()))
+        }
+    }
+}
