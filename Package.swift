@@ -3,6 +3,7 @@
 //
 // Dependencies run one way (see docs/ARCHITECTURE.md):
 //   SimKernel  <-  Phold (kernel workload)  <-  dctwin (CLI)
+//   SimKernel  <-  Facility (physics of power and cooling)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
 import PackageDescription
@@ -20,6 +21,7 @@ let package = Package(
     products: [
         .library(name: "SimKernel", targets: ["SimKernel"]),
         .library(name: "Phold", targets: ["Phold"]),
+        .library(name: "Facility", targets: ["Facility"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
@@ -28,6 +30,8 @@ let package = Package(
     targets: [
         .target(name: "SimKernel", swiftSettings: strictSettings),
         .target(name: "Phold", dependencies: ["SimKernel"], swiftSettings: strictSettings),
+        // Physics of the building: thermal masses, breakers, UPS, power supplies, GPU limits.
+        .target(name: "Facility", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         .executableTarget(
             name: "dctwin",
             dependencies: [
@@ -37,6 +41,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),
