@@ -26,12 +26,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "SimKernel", swiftSettings: strictSettings),
         .target(name: "Phold", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         // Physics of the building: thermal masses, breakers, UPS, power supplies, GPU limits.
-        .target(name: "Facility", dependencies: ["SimKernel"], swiftSettings: strictSettings),
+        .target(
+            name: "Facility",
+            dependencies: ["SimKernel", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "dctwin",
             dependencies: [

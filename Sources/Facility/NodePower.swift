@@ -140,34 +140,37 @@ public struct GPUThermalGovernor: Sendable, Equatable {
         }
     }
 
-    /// Inlet temperatures at which the state would change next, for a GPU drawing `gpuWatts`:
-    /// `rising` moves it to a worse state, `falling` to a better one (nil where none).
-    /// A shut-down GPU draws nothing, so its restart threshold is on the inlet alone.
-    public func inletThresholds(gpuWatts: Double) -> (rising: Double?, falling: Double?) {
-        let rise = gpuWatts * thermalResistanceKelvinPerWatt
-        let recovery = slowdownCelsius - hysteresisKelvin
+    /// Inlet temperatures at which the state would change next, for GPUs that draw
+    /// `runningGPUWatts` when active: `rising` moves them to a worse state, `falling` to a
+    /// better one (nil where none). A shut-down GPU restarts only where it would then run
+    /// normally at that power, so a restart can never trip it again at once.
+    public func inletThresholds(runningGPUWatts: Double) -> (rising: Double?, falling: Double?) {
+        let rise = runningGPUWatts * thermalResistanceKelvinPerWatt
+        let recovery = slowdownCelsius - hysteresisKelvin - rise
         switch state {
         case .normal: return (slowdownCelsius - rise, nil)
-        case .throttled: return (shutdownCelsius - rise, recovery - rise)
+        case .throttled: return (shutdownCelsius - rise, recovery)
         case .shutdown: return (nil, recovery)
         }
     }
 
-    /// Applies the limits to a GPU temperature; returns true if the state changed.
+    /// Applies the limits at an inlet temperature, for GPUs that draw `runningGPUWatts` when
+    /// active; returns true if the state changed.
     @discardableResult
-    public mutating func update(gpuCelsius: Double) -> Bool {
+    public mutating func update(inletCelsius: Double, runningGPUWatts: Double) -> Bool {
         let previous = state
+        let gpu = gpuCelsius(inletCelsius: inletCelsius, gpuWatts: runningGPUWatts)
         switch state {
         case .normal, .throttled:
-            if gpuCelsius >= shutdownCelsius {
+            if gpu >= shutdownCelsius {
                 state = .shutdown
-            } else if gpuCelsius >= slowdownCelsius {
+            } else if gpu >= slowdownCelsius {
                 state = .throttled
-            } else if state == .throttled && gpuCelsius <= slowdownCelsius - hysteresisKelvin {
+            } else if state == .throttled && gpu <= slowdownCelsius - hysteresisKelvin {
                 state = .normal
             }
         case .shutdown:
-            if gpuCelsius <= slowdownCelsius - hysteresisKelvin { state = .normal }
+            if gpu <= slowdownCelsius - hysteresisKelvin { state = .normal }
         }
         return state != previous
     }

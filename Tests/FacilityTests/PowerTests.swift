@@ -161,7 +161,7 @@ struct GPUThermalGovernorTests {
         var gpu = GPUThermalGovernor.h100Air
         var trace: [String] = []
         for celsius in [88.9, 89, 86, 84, 92.5, 85, 84] {
-            let changed = gpu.update(gpuCelsius: celsius)
+            let changed = gpu.update(inletCelsius: celsius, runningGPUWatts: 0)
             trace.append("\(celsius): \(gpu.state.rawValue)\(changed ? " (changed)" : "") x\(gpu.speedFactor)")
         }
         #expect(trace == [
@@ -178,9 +178,22 @@ struct GPUThermalGovernorTests {
     @Test("Inlet thresholds subtract the GPU's rise over inlet (700 W × 0.06 K/W = 42 K)")
     func thresholds() {
         var gpu = GPUThermalGovernor.h100Air
-        #expect(gpu.inletThresholds(gpuWatts: 700).rising == 47)
-        gpu.update(gpuCelsius: 90)
-        let throttled = gpu.inletThresholds(gpuWatts: 700)
+        #expect(gpu.inletThresholds(runningGPUWatts: 700).rising == 47)
+        gpu.update(inletCelsius: 48, runningGPUWatts: 700)
+        let throttled = gpu.inletThresholds(runningGPUWatts: 700)
         #expect(throttled.rising == 50 && throttled.falling == 42)
+    }
+
+    @Test("A shut-down GPU restarts only where it would run normally at its running power: no trip-restart loop")
+    func restartWithoutOscillation() {
+        var gpu = GPUThermalGovernor.h100Air
+        gpu.update(inletCelsius: 50, runningGPUWatts: 700)
+        #expect(gpu.state == .shutdown)
+        let restart = gpu.inletThresholds(runningGPUWatts: 700).falling!
+        #expect(restart == 42)
+        let stillHot = gpu.update(inletCelsius: 45, runningGPUWatts: 700)
+        let cooled = gpu.update(inletCelsius: restart, runningGPUWatts: 700)
+        #expect(!stillHot && cooled && gpu.state == .normal)
+        #expect(gpu.inletThresholds(runningGPUWatts: 700).rising! > restart, "after the restart it is below its next limit")
     }
 }

@@ -1,0 +1,213 @@
+public import SimKernel
+
+/// A fault or repair a scenario injects at a time; components are named by their index in
+/// the `FacilitySpec` (racks and zones in order; nodes in order across racks).
+public enum FacilityFault: Sendable, Equatable {
+    case utilityLoss(FeedSide)
+    case utilityRestore(FeedSide)
+    case generatorFailsToStart(FeedSide)
+    case upsFailure(FeedSide, toBypass: Bool)
+    case upsRepair(FeedSide)
+    case breakerTrip(rack: Int, FeedSide)
+    case breakerReset(rack: Int, FeedSide)
+    case supplyFailure(node: Int, FeedSide)
+    case supplyRepair(node: Int, FeedSide)
+    case coolingUnitFailure(zone: Int, unit: Int)
+    case coolingUnitRepair(zone: Int, unit: Int)
+    case rearDoorFailure(rack: Int)
+    case rearDoorRepair(rack: Int)
+}
+
+/// The facility's state at one instant, for time series.
+public struct FacilitySnapshot: Sendable, Equatable {
+    public var time: SimTime
+    /// Power drawn from utility or generator, per feed (UPS input).
+    public var feedInputWatts: [Double]
+    public var upsLoadWatts: [Double]
+    public var batteryStateOfCharge: [Double]
+    public var itWatts: Double
+    public var coolingWatts: Double
+    public var facilityWatts: Double { feedInputWatts.reduce(0, +) + coolingWatts }
+    public var zoneCelsius: [Double]
+    public var hottestGPUCelsius: Double
+    public var maxRackWatts: Double
+    public var racksOverBudget: Int
+    public var coolingLoadWatts: Double
+    public var coolingCapacityWatts: Double
+    public var nodesCapped: Int
+    public var nodesThrottled: Int
+    public var nodesOff: Int
+}
+
+/// Energy accounts from time zero, exact (integrated between events).
+public struct FacilityEnergy: Sendable, Equatable {
+    public var utilityJoules: Double
+    /// Stored energy gained by the batteries (negative after a discharge).
+    public var batteryStoredChangeJoules: Double
+    public var itJoules: Double
+    public var upsLossJoules: Double
+    public var coolingJoules: Double
+    public var facilityJoules: Double { utilityJoules + coolingJoules }
+    public var pue: Double { itJoules > 0 ? facilityJoules / itJoules : .nan }
+}
+
+/// A built facility: its actors inside a simulation, and typed references to read them
+/// between runs. Build with `Facility.build(_:into:)`; inject faults and utilisation with
+/// `inject` and `setUtilization`.
+public final class Facility<Envelope: FacilityEnvelope> {
+    public let recorder = FacilityRecorder()
+    public let standby: [StandbyPowerActor<Envelope>]
+    public let upses: [UPSActor<Envelope>]
+    public let zones: [ZoneActor<Envelope>]
+    public let racks: [RackActor<Envelope>]
+    public let nodes: [NodeActor<Envelope>]
+    /// The zone index of each node, whose temperature is the node's inlet.
+    let nodeZone: [Int]
+    let standbyIDs: [ComponentID], upsIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID], nodeIDs: [ComponentID]
+
+    /// Adds the facility's actors to `simulation` and schedules each node's initial utilisation
+    /// at the simulation's current time, which settles draws, heat and thresholds.
+    public static func build(_ spec: FacilitySpec, into simulation: inout Simulation<ObjectComponent<Envelope>>) -> Facility {
+        Facility(spec, into: &simulation)
+    }
+
+    private init(_ spec: FacilitySpec, into simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        precondition(spec.feeds.count == 2, "a 2N facility has feeds A and B")
+        precondition(spec.racks.allSatisfy { $0.zone >= 0 && $0.zone < spec.zones.count }, "rack in unknown zone")
+        // Identities follow registration order, so every actor can be told its peers up front.
+        var next = simulation.componentCount
+        func ids(_ count: Int) -> [ComponentID] {
+            defer { next += count }
+            return (next ..< next + count).map(ComponentID.init)
+        }
+        standbyIDs = ids(2)
+        upsIDs = ids(2)
+        zoneIDs = ids(spec.zones.count)
+        rackIDs = ids(spec.racks.count)
+        nodeIDs = ids(spec.racks.reduce(0) { $0 + $1.nodes.count })
+
+        let recorder = recorder, upsIDs = upsIDs, rackIDs = rackIDs
+        var zoneRacks = Array(repeating: 0, count: spec.zones.count)
+        var zoneNodes = Array(repeating: [ComponentID](), count: spec.zones.count)
+        var racks: [RackActor<Envelope>] = [], nodes: [NodeActor<Envelope>] = []
+        for (rackIndex, rack) in spec.racks.enumerated() {
+            let firstNode = nodes.count
+            let rackNodeIDs = Array(nodeIDs[firstNode ..< firstNode + rack.nodes.count])
+            for (slot, node) in rack.nodes.enumerated() {
+                nodes.append(NodeActor(name: "\(rack.name)/\(node.name)", rack: rackIDs[rackIndex], slot: slot,
+                                       zone: zoneIDs[rack.zone], zoneChild: zoneNodes[rack.zone].count, spec: node,
+                                       inletCelsius: spec.zones[rack.zone].initialCelsius, recorder: recorder))
+                zoneNodes[rack.zone].append(nodeIDs[firstNode + slot])
+            }
+            racks.append(RackActor(name: rack.name, index: rackIndex, spec: rack, upses: upsIDs, zone: zoneIDs[rack.zone],
+                                   zoneChild: zoneRacks[rack.zone], nodes: rackNodeIDs, recorder: recorder))
+            zoneRacks[rack.zone] += 1
+        }
+        upses = FeedSide.allCases.map { side in
+            UPSActor(name: "ups-\(side)", side: side, spec: spec.feeds[side.rawValue], racks: rackIDs, recorder: recorder)
+        }
+        zones = spec.zones.enumerated().map { index, zone in
+            ZoneActor(name: zone.name, spec: zone, rackCount: zoneRacks[index], nodes: zoneNodes[index], recorder: recorder)
+        }
+        nodeZone = spec.racks.flatMap { rack in rack.nodes.map { _ in rack.zone } }
+        var standby: [StandbyPowerActor<Envelope>] = []
+        for side in FeedSide.allCases {
+            simulation.add { _, random in
+                let actor = StandbyPowerActor<Envelope>(name: "feed-\(side)", ups: upsIDs[side.rawValue],
+                                                        spec: spec.feeds[side.rawValue], random: random, recorder: recorder)
+                standby.append(actor)
+                return ObjectComponent(actor)
+            }
+        }
+        self.standby = standby
+        self.racks = racks
+        self.nodes = nodes
+        for actor in upses { simulation.add(ObjectComponent(actor)) }
+        for actor in zones { simulation.add(ObjectComponent(actor)) }
+        for actor in racks { simulation.add(ObjectComponent(actor)) }
+        for actor in nodes { simulation.add(ObjectComponent(actor)) }
+        precondition(simulation.componentCount == next, "identities were assigned in registration order")
+        for (index, node) in spec.racks.flatMap(\.nodes).enumerated() {
+            simulation.schedule(Envelope(facility: .utilizationChanged(node.initialUtilization)), to: nodeIDs[index], at: simulation.now)
+        }
+    }
+
+    /// Schedules a fault or repair.
+    public func inject(_ fault: FacilityFault, at time: SimTime, into simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        let (message, target): (FacilityMessage, ComponentID)
+        switch fault {
+        case .utilityLoss(let side): (message, target) = (.utilityLost, standbyIDs[side.rawValue])
+        case .utilityRestore(let side): (message, target) = (.utilityRestored, standbyIDs[side.rawValue])
+        case .generatorFailsToStart(let side): (message, target) = (.generatorWillFailToStart, standbyIDs[side.rawValue])
+        case .upsFailure(let side, let toBypass): (message, target) = (.upsFailed(toBypass: toBypass), upsIDs[side.rawValue])
+        case .upsRepair(let side): (message, target) = (.upsRepaired, upsIDs[side.rawValue])
+        case .breakerTrip(let rack, let side): (message, target) = (.breakerTripped(side), rackIDs[rack])
+        case .breakerReset(let rack, let side): (message, target) = (.breakerReset(side), rackIDs[rack])
+        case .supplyFailure(let node, let side): (message, target) = (.supplyFailed(side), nodeIDs[node])
+        case .supplyRepair(let node, let side): (message, target) = (.supplyRepaired(side), nodeIDs[node])
+        case .coolingUnitFailure(let zone, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zone])
+        case .coolingUnitRepair(let zone, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zone])
+        case .rearDoorFailure(let rack): (message, target) = (.rearDoorFailed, rackIDs[rack])
+        case .rearDoorRepair(let rack): (message, target) = (.rearDoorRepaired, rackIDs[rack])
+        }
+        simulation.schedule(Envelope(facility: message), to: target, at: time)
+    }
+
+    /// Schedules a node's GPU utilisation (the serving model's job; a test double until then).
+    public func setUtilization(node: Int, _ utilization: Double, at time: SimTime,
+                               into simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        simulation.schedule(Envelope(facility: .utilizationChanged(utilization)), to: nodeIDs[node], at: time)
+    }
+
+    /// The state at `time`, which must be the simulation's current time (between runs).
+    public func snapshot(at time: SimTime) -> FacilitySnapshot {
+        let upsNow = upses.map { actor -> UPS in
+            var ups = actor.ups
+            ups.advance(to: time)
+            return ups
+        }
+        let zoneCelsius = zones.map { $0.temperature(at: time) }
+        var hottest = -Double.infinity
+        var capped = 0, throttled = 0, off = 0
+        for (index, node) in nodes.enumerated() {
+            if node.powerState == .off { off += 1 } else if node.powerState == .capped { capped += 1 }
+            if node.governor.state != .normal { throttled += 1 }
+            if node.powerState != .off {
+                hottest = max(hottest, node.governor.gpuCelsius(inletCelsius: zoneCelsius[nodeZone[index]], gpuWatts: node.gpuWattsEach))
+            }
+        }
+        return FacilitySnapshot(
+            time: time,
+            feedInputWatts: upsNow.map(\.inputWatts),
+            upsLoadWatts: upsNow.map { $0.isOutputLive ? $0.outputWatts : 0 },
+            batteryStateOfCharge: upsNow.map(\.stateOfCharge),
+            itWatts: nodes.reduce(0) { $0 + $1.meter.watts },
+            coolingWatts: zones.reduce(0) { $0 + $1.coolingWatts(at: time) },
+            zoneCelsius: zoneCelsius,
+            hottestGPUCelsius: hottest,
+            maxRackWatts: racks.map(\.totalWatts).max() ?? 0,
+            racksOverBudget: racks.filter { $0.totalWatts > $0.powerBudgetWatts }.count,
+            coolingLoadWatts: zones.reduce(0) { $0 + $1.heatWatts },
+            coolingCapacityWatts: zones.reduce(0) { $0 + $1.coolingCapacityWatts },
+            nodesCapped: capped, nodesThrottled: throttled, nodesOff: off)
+    }
+
+    /// Energy accounts up to `time` (the simulation's current time).
+    public func energy(at time: SimTime) -> FacilityEnergy {
+        var utility = 0.0, stored = 0.0, losses = 0.0
+        for actor in upses {
+            var ups = actor.ups
+            ups.advance(to: time)
+            utility += ups.inputJoules
+            stored += ups.batteryJoules - ups.batteryCapacityJoules
+            losses += ups.lossJoules
+        }
+        let it = nodes.reduce(0.0) { total, node in
+            var meter = node.meter
+            meter.advance(to: time)
+            return total + meter.joules
+        }
+        return FacilityEnergy(utilityJoules: utility, batteryStoredChangeJoules: stored, itJoules: it, upsLossJoules: losses,
+                              coolingJoules: zones.reduce(0) { $0 + $1.coolingJoules(at: time) })
+    }
+}

@@ -1,0 +1,56 @@
+/// The two independent power paths of a 2N facility.
+public enum FeedSide: Int, Sendable, CaseIterable, CustomStringConvertible {
+    case a, b
+    public var description: String { self == .a ? "A" : "B" }
+}
+
+/// Everything facility actors say to each other, and the faults a scenario injects.
+public enum FacilityMessage: Sendable, Equatable {
+    // Faults and repairs, injected at a time by a scenario or a test.
+    case utilityLost
+    case utilityRestored
+    /// The generator's next start attempt fails.
+    case generatorWillFailToStart
+    case upsFailed(toBypass: Bool)
+    case upsRepaired
+    case breakerTripped(FeedSide)
+    case breakerReset(FeedSide)
+    case supplyFailed(FeedSide)
+    case supplyRepaired(FeedSide)
+    case rearDoorFailed
+    case rearDoorRepaired
+    case coolingUnitFailed(unit: Int)
+    case coolingUnitRepaired(unit: Int)
+
+    // Power flowing down: is the source upstream of the receiver energised?
+    case sourceChanged(available: Bool)
+    case feedChanged(FeedSide, available: Bool)
+    // Load flowing up: a child's draw (watts) on the receiver.
+    case loadChanged(child: Int, watts: Double)
+    case nodeDrawChanged(slot: Int, feedAWatts: Double, feedBWatts: Double)
+    // Heat and temperature.
+    case heatChanged(child: Int, watts: Double)
+    case inletThresholds(child: Int, rising: Double?, falling: Double?)
+    case inletCrossed(celsius: Double)
+    // Workload, set by the serving model (or a test double).
+    case utilizationChanged(Double)
+
+    // Timers, each to the actor that set it.
+    case generatorReady
+    case batteryEvent
+    case breakerTimer(FeedSide)
+    case holdUpExpired(FeedSide)
+    case thermalCrossing
+}
+
+/// A world message that can carry facility messages: lets a larger world (facility plus
+/// serving) embed the facility's vocabulary without the facility knowing the rest.
+public protocol FacilityEnvelope: Sendable {
+    init(facility: FacilityMessage)
+    var facility: FacilityMessage? { get }
+}
+
+extension FacilityMessage: FacilityEnvelope {
+    public init(facility: FacilityMessage) { self = facility }
+    public var facility: FacilityMessage? { self }
+}

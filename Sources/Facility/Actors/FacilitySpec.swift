@@ -1,0 +1,103 @@
+public import SimKernel
+
+/// What a facility is made of: the input to `FacilityBuilder` (specification, not model).
+public struct FacilitySpec: Sendable {
+    public var feeds: [FeedSpec]
+    public var zones: [ZoneSpec]
+    public var racks: [RackSpec]
+
+    public init(feedA: FeedSpec, feedB: FeedSpec, zones: [ZoneSpec], racks: [RackSpec]) {
+        feeds = [feedA, feedB]
+        self.zones = zones
+        self.racks = racks
+    }
+}
+
+/// One power path: utility, a standby generator behind an automatic transfer switch, a UPS.
+public struct FeedSpec: Sendable {
+    public var generatorStartDelay: SimDuration
+    public var generatorFailToStartProbability: Double
+    public var upsRatedPowerWatts: Double
+    public var upsBatteryRuntimeAtFullLoad: SimDuration
+    public var upsLosses: UPSLossModel
+
+    /// Generator on load 10 s after utility loss (NFPA 110 Type 10, facts); UPS battery for
+    /// 5 minutes at full load (facts).
+    public init(upsRatedPowerWatts: Double, generatorStartDelay: SimDuration = .seconds(10),
+                generatorFailToStartProbability: Double = 0, upsBatteryRuntimeAtFullLoad: SimDuration = .minutes(5),
+                upsLosses: UPSLossModel = .doubleConversion) {
+        self.upsRatedPowerWatts = upsRatedPowerWatts
+        self.generatorStartDelay = generatorStartDelay
+        self.generatorFailToStartProbability = generatorFailToStartProbability
+        self.upsBatteryRuntimeAtFullLoad = upsBatteryRuntimeAtFullLoad
+        self.upsLosses = upsLosses
+    }
+}
+
+/// An air volume with its cooling units (CRAH), which share one supply temperature.
+public struct ZoneSpec: Sendable {
+    public var name: String
+    public var capacitanceJoulesPerKelvin: Double
+    public var initialCelsius: Double
+    public var coolingUnits: [Cooling]
+    /// Fan power of each cooling unit while running.
+    public var fanWattsPerUnit: Double
+    /// Chilled-water plant efficiency: electrical power = heat removed / COP.
+    public var chillerCOP: Double
+
+    /// Fan power 2% of a unit's capacity and chiller COP 5 [engineering estimates].
+    public init(name: String, capacitanceJoulesPerKelvin: Double, initialCelsius: Double, coolingUnits: [Cooling],
+                fanWattsPerUnit: Double? = nil, chillerCOP: Double = 5) {
+        self.name = name
+        self.capacitanceJoulesPerKelvin = capacitanceJoulesPerKelvin
+        self.initialCelsius = initialCelsius
+        self.coolingUnits = coolingUnits
+        self.fanWattsPerUnit = fanWattsPerUnit ?? 0.02 * (coolingUnits.first?.capacityWatts ?? 0)
+        self.chillerCOP = chillerCOP
+    }
+}
+
+/// A rack: two PDUs (A and B) with breakers, an optional rear-door heat exchanger, nodes.
+public struct RackSpec: Sendable {
+    public var name: String
+    public var zone: Int
+    public var powerBudgetWatts: Double
+    public var pduLineVoltage: Double
+    public var pduRatedCurrentAmperes: Double
+    public var breakerCurve: CircuitBreaker.Curve
+    /// Heat the rear door can take out of the rack's exhaust; nil without a door.
+    public var rearDoorCapacityWatts: Double?
+    public var nodes: [NodeSpec]
+
+    /// 44 kW budget (Gasan AI DC, facts); 400 V 63 A three-phase PDUs (~43 kW, facts).
+    public init(name: String, zone: Int = 0, nodes: [NodeSpec], powerBudgetWatts: Double = 44_000,
+                pduLineVoltage: Double = 400, pduRatedCurrentAmperes: Double = 63, breakerCurve: CircuitBreaker.Curve = .c,
+                rearDoorCapacityWatts: Double? = nil) {
+        self.name = name
+        self.zone = zone
+        self.nodes = nodes
+        self.powerBudgetWatts = powerBudgetWatts
+        self.pduLineVoltage = pduLineVoltage
+        self.pduRatedCurrentAmperes = pduRatedCurrentAmperes
+        self.breakerCurve = breakerCurve
+        self.rearDoorCapacityWatts = rearDoorCapacityWatts
+    }
+}
+
+/// A GPU node as the facility sees it: electrical demand, power supplies, GPU thermal limits.
+public struct NodeSpec: Sendable {
+    public var name: String
+    public var power: NodePowerProfile
+    public var supplies: PowerSupplySet
+    public var gpuThermal: GPUThermalGovernor
+    public var initialUtilization: Double
+
+    public init(name: String, power: NodePowerProfile = .dgxH100, supplies: PowerSupplySet = .dgxH100,
+                gpuThermal: GPUThermalGovernor = .h100Air, initialUtilization: Double = 0) {
+        self.name = name
+        self.power = power
+        self.supplies = supplies
+        self.gpuThermal = gpuThermal
+        self.initialUtilization = initialUtilization
+    }
+}

@@ -1,0 +1,118 @@
+public import SimKernel
+
+/// A GPU node's power and thermal state: demand from utilisation, N+N supplies riding through
+/// short gaps, capping, GPU throttling and shutdown from its inlet temperature.
+///
+/// Reports its draw per feed to its rack, and its GPUs' inlet-temperature thresholds to its
+/// zone, which wakes it exactly when one is crossed.
+public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
+    public typealias Message = Envelope
+    public enum PowerState: String, Sendable { case on, capped, off }
+
+    public let name: String
+    let rack: ComponentID
+    let slot: Int
+    let zone: ComponentID
+    let zoneChild: Int
+    public let spec: NodeSpec
+    let recorder: FacilityRecorder
+    public private(set) var utilization: Double
+    var suppliesAlive: [Int]
+    /// Feed state as the supplies see it: a lost feed counts only after the hold-up time.
+    var feedLive = [true, true]
+    var holdUpTimers: [EventHandle?] = [nil, nil]
+    public private(set) var governor: GPUThermalGovernor
+    public private(set) var inletCelsius: Double
+    public private(set) var powerState = PowerState.on
+    public private(set) var speedFactor = 1.0
+    public private(set) var meter: EnergyMeter
+    var draws = (a: 0.0, b: 0.0)
+    var reportedThresholds: (Double?, Double?)?
+
+    init(name: String, rack: ComponentID, slot: Int, zone: ComponentID, zoneChild: Int, spec: NodeSpec,
+         inletCelsius: Double, recorder: FacilityRecorder) {
+        self.name = name
+        self.rack = rack
+        self.slot = slot
+        self.zone = zone
+        self.zoneChild = zoneChild
+        self.spec = spec
+        utilization = spec.initialUtilization
+        suppliesAlive = [spec.supplies.perFeed, spec.supplies.perFeed]
+        governor = spec.gpuThermal
+        self.inletCelsius = inletCelsius
+        meter = EnergyMeter()
+        self.recorder = recorder
+    }
+
+    /// GPU power per GPU now (zero when the node is off or its GPUs shut down).
+    public var gpuWattsEach: Double {
+        powerState == .off || governor.state == .shutdown ? 0
+            : spec.power.gpuWatts(utilization: utilization) / Double(spec.power.gpuCount)
+    }
+
+    /// GPU power per GPU when the GPUs run (at the present utilisation).
+    public var runningGPUWatts: Double { spec.power.gpuWatts(utilization: utilization) / Double(spec.power.gpuCount) }
+
+    public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
+        switch message.facility {
+        case .utilizationChanged(let value)?:
+            utilization = min(1, max(0, value))
+        case .feedChanged(let side, let available)?:
+            let s = side.rawValue
+            if available {
+                if let timer = holdUpTimers[s] {
+                    context.cancel(timer)
+                    holdUpTimers[s] = nil
+                    recorder.record(context.now, name, "rode_through", "feed=\(side)")
+                }
+                feedLive[s] = true
+            } else if feedLive[s] && holdUpTimers[s] == nil {
+                holdUpTimers[s] = context.setTimer(Envelope(facility: .holdUpExpired(side)), after: spec.supplies.holdUp)
+                return
+            }
+        case .holdUpExpired(let side)?:
+            holdUpTimers[side.rawValue] = nil
+            feedLive[side.rawValue] = false
+        case .supplyFailed(let side)?:
+            suppliesAlive[side.rawValue] = max(0, suppliesAlive[side.rawValue] - 1)
+            recorder.record(context.now, name, "psu_failed", "feed=\(side) alive=\(suppliesAlive[side.rawValue])")
+        case .supplyRepaired(let side)?:
+            suppliesAlive[side.rawValue] = min(spec.supplies.perFeed, suppliesAlive[side.rawValue] + 1)
+        case .inletCrossed(let celsius)?:
+            // Only a crossing updates the governor: between crossings the last-known inlet may
+            // be stale, and the zone answers new thresholds at once if they are already passed.
+            inletCelsius = celsius
+            if governor.update(inletCelsius: celsius, runningGPUWatts: runningGPUWatts) {
+                recorder.record(context.now, name, "gpu_\(governor.state.rawValue)", "inlet_c=\(celsius)")
+            }
+        default:
+            return
+        }
+        evaluate(context: &context)
+    }
+
+    /// Recomputes supply, state, speed, draws and thresholds; sends only what changed.
+    func evaluate(context: inout SimContext<Envelope>) {
+        let demand = governor.state == .shutdown ? spec.power.hostIdleWatts : spec.power.demandWatts(utilization: utilization)
+        let outcome = spec.supplies.outcome(demandWatts: demand, aliveOnA: suppliesAlive[0], aliveOnB: suppliesAlive[1],
+                                            feedA: feedLive[0], feedB: feedLive[1])
+        let state = PowerState(rawValue: outcome.state.rawValue)!
+        if state != powerState {
+            recorder.record(context.now, name, "node_\(state.rawValue)", "delivered_kw=\(outcome.deliveredWatts / 1000)")
+            powerState = state
+        }
+        let capSpeed = state == .capped ? spec.power.speedFactor(capWatts: outcome.capacityWatts, utilization: utilization) : 1
+        speedFactor = state == .off ? 0 : capSpeed * governor.speedFactor
+        meter.set(outcome.deliveredWatts, at: context.now)
+        if outcome.feedAWatts != draws.a || outcome.feedBWatts != draws.b {
+            draws = (outcome.feedAWatts, outcome.feedBWatts)
+            context.send(Envelope(facility: .nodeDrawChanged(slot: slot, feedAWatts: draws.a, feedBWatts: draws.b)), to: rack)
+        }
+        let thresholds = state == .off ? (nil, nil) : governor.inletThresholds(runningGPUWatts: runningGPUWatts)
+        if reportedThresholds == nil || reportedThresholds! != thresholds {
+            reportedThresholds = thresholds
+            context.send(Envelope(facility: .inletThresholds(child: zoneChild, rising: thresholds.0, falling: thresholds.1)), to: zone)
+        }
+    }
+}

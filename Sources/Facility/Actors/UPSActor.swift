@@ -1,0 +1,65 @@
+public import SimKernel
+
+/// A feed's UPS as an actor: carries the sum of its racks' draws on that feed, rides on its
+/// battery when its input goes, and drops its racks when the battery empties first.
+public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
+    public typealias Message = Envelope
+
+    public let name: String
+    public let side: FeedSide
+    public private(set) var ups: UPS
+    let racks: [ComponentID]
+    let recorder: FacilityRecorder
+    var rackLoads: [Double]
+    var totalLoadWatts = 0.0
+    var batteryTimer: EventHandle?
+    var overloadRecorded = false
+
+    init(name: String, side: FeedSide, spec: FeedSpec, racks: [ComponentID], recorder: FacilityRecorder) {
+        self.name = name
+        self.side = side
+        ups = UPS(ratedPowerWatts: spec.upsRatedPowerWatts, losses: spec.upsLosses,
+                  batteryRuntimeAtFullLoad: spec.upsBatteryRuntimeAtFullLoad)
+        self.racks = racks
+        rackLoads = Array(repeating: 0, count: racks.count)
+        self.recorder = recorder
+    }
+
+    public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
+        let wasLive = ups.isOutputLive, previousMode = ups.mode
+        switch message.facility {
+        case .sourceChanged(let available)?:
+            ups.setInputAvailable(available, at: context.now)
+        case .loadChanged(let child, let watts)?:
+            totalLoadWatts = max(0, totalLoadWatts + watts - rackLoads[child])
+            rackLoads[child] = watts
+            ups.setLoad(totalLoadWatts, at: context.now)
+            if (totalLoadWatts > ups.ratedPowerWatts) != overloadRecorded {
+                overloadRecorded.toggle()
+                recorder.record(context.now, name, overloadRecorded ? "ups_overload" : "ups_overload_cleared",
+                                "load_kw=\(totalLoadWatts / 1000)")
+            }
+        case .batteryEvent?:
+            batteryTimer = nil
+            ups.advance(to: context.now)
+        case .upsFailed(let toBypass)?:
+            ups.fail(toBypass: toBypass, at: context.now)
+        case .upsRepaired?:
+            ups.repair(at: context.now)
+        default:
+            return
+        }
+        if ups.mode != previousMode {
+            recorder.record(context.now, name, "ups_\(ups.mode.rawValue)", "soc=\(ups.stateOfCharge)")
+        }
+        if let batteryTimer { context.cancel(batteryTimer) }
+        batteryTimer = (ups.timeToBatteryEmpty ?? ups.timeToBatteryFull).map {
+            context.setTimer(Envelope(facility: .batteryEvent), after: $0)
+        }
+        if ups.isOutputLive != wasLive {
+            for rack in racks {
+                context.send(Envelope(facility: .feedChanged(side, available: ups.isOutputLive)), to: rack)
+            }
+        }
+    }
+}

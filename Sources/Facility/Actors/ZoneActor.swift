@@ -1,0 +1,139 @@
+import HeapModule
+public import SimKernel
+
+/// A zone's air and metal as one thermal mass, cooled by its units (CRAH), heated by its
+/// racks; the inlet temperature of every node in it.
+///
+/// Nodes register the inlet temperatures at which their GPUs change state. The zone keeps
+/// them in two heaps (lowest rising, highest falling threshold) and one timer at the exact
+/// time the temperature reaches the nearer of the two, rescheduled whenever heat or cooling
+/// changes: O(log n) per change, no stepping.
+public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
+    public typealias Message = Envelope
+
+    struct Threshold: Comparable {
+        var celsius: Double
+        var child: Int
+        var generation: UInt32
+        static func < (a: Self, b: Self) -> Bool { (a.celsius, a.child) < (b.celsius, b.child) }
+    }
+
+    public let name: String
+    public private(set) var thermal: ThermalNode
+    let units: [Cooling]
+    public private(set) var unitAlive: [Bool]
+    let fanWattsPerUnit: Double
+    let chillerCOP: Double
+    let recorder: FacilityRecorder
+    /// Children: racks (heat) and nodes (thresholds), each with its own index space.
+    var rackHeat: [Double]
+    var heatSum = 0.0
+    let nodes: [ComponentID]
+    var generations: [UInt32]
+    var rising = Heap<Threshold>()
+    var falling = Heap<Threshold>()
+    var crossingTimer: EventHandle?
+    public private(set) var fanMeter: EnergyMeter
+
+    init(name: String, spec: ZoneSpec, rackCount: Int, nodes: [ComponentID], recorder: FacilityRecorder) {
+        self.name = name
+        units = spec.coolingUnits
+        unitAlive = Array(repeating: true, count: spec.coolingUnits.count)
+        fanWattsPerUnit = spec.fanWattsPerUnit
+        chillerCOP = spec.chillerCOP
+        thermal = ThermalNode(capacitanceJoulesPerKelvin: spec.capacitanceJoulesPerKelvin,
+                              temperatureCelsius: spec.initialCelsius,
+                              cooling: spec.coolingUnits.reduce(Cooling.none, +))
+        rackHeat = Array(repeating: 0, count: rackCount)
+        self.nodes = nodes
+        generations = Array(repeating: 0, count: nodes.count)
+        fanMeter = EnergyMeter(watts: fanWattsPerUnit * Double(spec.coolingUnits.count))
+        self.recorder = recorder
+    }
+
+    /// Inlet temperature at `time` (at or after the last event).
+    public func temperature(at time: SimTime) -> Double { thermal.temperature(after: time - thermal.time) }
+
+    /// Cooling electrical power at `time`: fans plus the chiller's share of the heat removed.
+    public func coolingWatts(at time: SimTime) -> Double {
+        fanMeter.watts + thermal.cooling.removedWatts(at: temperature(at: time)) / chillerCOP
+    }
+
+    /// Cooling electrical energy up to `time`.
+    public func coolingJoules(at time: SimTime) -> Double {
+        var node = thermal, fans = fanMeter
+        node.advance(to: time)
+        fans.advance(to: time)
+        return fans.joules + node.heatRemovedJoules / chillerCOP
+    }
+
+    public var coolingCapacityWatts: Double { thermal.cooling.capacityWatts }
+    public var heatWatts: Double { thermal.heatWatts }
+
+    public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
+        switch message.facility {
+        case .heatChanged(let child, let watts)?:
+            heatSum = max(0, heatSum + watts - rackHeat[child])
+            rackHeat[child] = watts
+            thermal.setHeat(heatSum, at: context.now)
+        case .coolingUnitFailed(let unit)?, .coolingUnitRepaired(let unit)?:
+            let alive = message.facility == .coolingUnitRepaired(unit: unit)
+            guard unit < units.count, unitAlive[unit] != alive else { return }
+            unitAlive[unit] = alive
+            recorder.record(context.now, name, alive ? "cooling_unit_repaired" : "cooling_unit_failed", "unit=\(unit)")
+            thermal.setCooling(zip(units, unitAlive).filter(\.1).map(\.0).reduce(Cooling.none, +), at: context.now)
+            fanMeter.set(fanWattsPerUnit * Double(unitAlive.filter { $0 }.count), at: context.now)
+        case .inletThresholds(let child, let up, let down)?:
+            thermal.advance(to: context.now)
+            generations[child] &+= 1
+            let now = thermal.temperatureCelsius
+            if let up, now >= up {
+                context.send(Envelope(facility: .inletCrossed(celsius: now)), to: nodes[child])
+            } else if let down, now <= down {
+                context.send(Envelope(facility: .inletCrossed(celsius: now)), to: nodes[child])
+            } else {
+                if let up { rising.insert(Threshold(celsius: up, child: child, generation: generations[child])) }
+                if let down { falling.insert(Threshold(celsius: down, child: child, generation: generations[child])) }
+                if rising.count + falling.count > 4 * nodes.count + 64 { dropStaleThresholds() }
+            }
+        case .thermalCrossing?:
+            crossingTimer = nil
+            thermal.advance(to: context.now)
+            let now = thermal.temperatureCelsius
+            // The crossing time was rounded up to the nanosecond: allow a rounding residue.
+            let tolerance = 1e-9 * max(1, abs(now))
+            while let top = rising.min, isStale(top) || top.celsius <= now + tolerance {
+                rising.removeMin()
+                if !isStale(top) { wake(top.child, at: now, context: &context) }
+            }
+            while let top = falling.max, isStale(top) || top.celsius >= now - tolerance {
+                falling.removeMax()
+                if !isStale(top) { wake(top.child, at: now, context: &context) }
+            }
+        default:
+            return
+        }
+        rescheduleCrossing(context: &context)
+    }
+
+    private func isStale(_ threshold: Threshold) -> Bool { generations[threshold.child] != threshold.generation }
+
+    private func wake(_ child: Int, at celsius: Double, context: inout SimContext<Envelope>) {
+        generations[child] &+= 1  // its other threshold is void too; it will register anew
+        context.send(Envelope(facility: .inletCrossed(celsius: celsius)), to: nodes[child])
+    }
+
+    private func rescheduleCrossing(context: inout SimContext<Envelope>) {
+        while let top = rising.min, isStale(top) { rising.removeMin() }
+        while let top = falling.max, isStale(top) { falling.removeMax() }
+        let next = [rising.min.flatMap { thermal.timeToReach($0.celsius) }, falling.max.flatMap { thermal.timeToReach($0.celsius) }]
+            .compactMap { $0 }.min()
+        if let crossingTimer { context.cancel(crossingTimer) }
+        crossingTimer = next.map { context.setTimer(Envelope(facility: .thermalCrossing), after: $0) }
+    }
+
+    private func dropStaleThresholds() {
+        rising = Heap(rising.unordered.filter { !isStale($0) })
+        falling = Heap(falling.unordered.filter { !isStale($0) })
+    }
+}

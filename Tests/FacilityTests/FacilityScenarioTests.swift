@@ -1,0 +1,169 @@
+import Facility
+import Foundation
+import SimKernel
+import Testing
+
+typealias FacilitySimulation = Simulation<ObjectComponent<FacilityMessage>>
+
+/// One 44 kW rack of 4 DGX H100 at full load (10.2 kW each) on 2N power, alone in a zone
+/// whose capacitance (600 kJ/K) stands for the rack and its local air, cooled by one CRAH
+/// sized so that 40.8 kW holds the inlet at 27 C.
+struct RackScenario: ~Copyable {
+    static let nodeWatts = 10_200.0
+    static let rackWatts = 4 * nodeWatts
+    static let crah = Cooling(conductanceWattsPerKelvin: rackWatts / 7, supplyTemperatureCelsius: 20, capacityWatts: 50_000)
+    static let feed = FeedSpec(upsRatedPowerWatts: 100_000)
+
+    static func spec(pduAmperes: Double = 63) -> FacilitySpec {
+        let nodes = (1 ... 4).map { NodeSpec(name: "n\($0)", initialUtilization: 1) }
+        return FacilitySpec(feedA: feed, feedB: feed,
+                            zones: [ZoneSpec(name: "hall", capacitanceJoulesPerKelvin: 600_000, initialCelsius: 27, coolingUnits: [crah])],
+                            racks: [RackSpec(name: "r01", nodes: nodes, pduRatedCurrentAmperes: pduAmperes)])
+    }
+
+    var simulation: FacilitySimulation
+    let facility: Facility<FacilityMessage>
+
+    init(pduAmperes: Double = 63, seed: UInt64 = 1) {
+        var simulation = FacilitySimulation(seed: seed)
+        facility = Facility.build(Self.spec(pduAmperes: pduAmperes), into: &simulation)
+        self.simulation = simulation
+    }
+
+    func times(_ kind: String) -> [SimTime] { facility.recorder.entries(kind: kind).map(\.time) }
+}
+
+func seconds(_ value: Double) -> SimTime { .at(.seconds(value)) }
+
+@Suite("Facility scenarios")
+struct FacilityScenarioTests {
+    @Test("Feed A lost on a 2N rack: no node loses power, B carries 4 × 9.9 kW, nodes capped and slowed; 63 A holds, flagged above 80%")
+    func feedALossHolds() {
+        var run = RackScenario(pduAmperes: 63)
+        run.simulation.run(until: seconds(3_600))
+        let before = run.facility.racks[0].feedWatts
+        #expect(before == [20_400, 20_400])
+        run.facility.inject(.upsFailure(.a, toBypass: false), at: seconds(3_600), into: &run.simulation)
+        run.simulation.run(until: seconds(7_200))
+        let rack = run.facility.racks[0]
+        #expect(rack.feedWatts == [0, 39_600], "B carries the capped load: \(rack.feedWatts)")
+        #expect(rack.feedWatts[1] / before[1] > 1.9, "the B-side load about doubles (1.94×: capping takes 3%)")
+        #expect(run.facility.nodes.allSatisfy { $0.powerState == .capped && $0.speedFactor < 1 && $0.speedFactor > 0.98 })
+        #expect(run.times("node_off").isEmpty)
+        #expect(run.times("node_capped") == Array(repeating: seconds(3_600) + .milliseconds(16), count: 4),
+                "capped once the hold-up of the A supplies runs out")
+        #expect(run.times("breaker_trip").isEmpty)
+        #expect(rack.breakers[1].isAboveContinuousLimit && abs(rack.breakers[1].loadFraction - 0.907) < 0.001)
+        #expect(run.facility.recorder.entries(kind: "pdu_above_80_percent").contains { $0.detail.hasPrefix("feed=B") })
+    }
+
+    @Test("Feed A lost with 32 A PDUs: the B breaker trips at its curve's exact time and the rack goes dark")
+    func feedALossTrips() {
+        var run = RackScenario(pduAmperes: 32)
+        run.simulation.run(until: seconds(3_600))
+        run.facility.inject(.upsFailure(.a, toBypass: false), at: seconds(3_600), into: &run.simulation)
+        run.simulation.run(until: seconds(7_200))
+        // Independent closed form: θ after an hour at 20.4 kW, then the lag toward (I/In)² at 39.6 kW.
+        let tau = CircuitBreaker.defaultThermalTimeConstant.seconds
+        let normal = 20_400 / (sqrt(3) * 400) / 32, overload = 39_600 / (sqrt(3) * 400) / 32
+        let theta0 = normal * normal * (1 - exp(-3_600 / tau))
+        let capped = 3_600.016
+        let expectedTrip = capped + tau * log((overload * overload - theta0 * exp(-0.016 / tau) - normal * normal * (1 - exp(-0.016 / tau)))
+            / (overload * overload - 1.13 * 1.13))
+        let trips = run.times("breaker_trip")
+        #expect(trips.count == 1)
+        #expect(abs(trips[0].seconds - expectedTrip) < 0.001, "tripped at \(trips[0]), expected \(expectedTrip) s")
+        // Warm from an hour at 0.92 In, it trips sooner than a cold breaker would (69.8 s at 1.79 In).
+        let cold = tau * log(overload * overload / (overload * overload - 1.13 * 1.13))
+        #expect(trips[0].seconds - capped > 1 && trips[0].seconds - capped < cold, "after \(trips[0].seconds - capped) s")
+        #expect(run.facility.nodes.allSatisfy { $0.powerState == .off })
+        #expect(run.times("node_off").allSatisfy { $0 == trips[0] + .milliseconds(16) })
+        #expect(run.facility.racks[0].feedWatts == [0, 0])
+    }
+
+    @Test("Utility loss with a good generator: no gap, generator on load at 10 s, battery dips by (load + losses) × 10 s")
+    func generatorBridges() {
+        var run = RackScenario()
+        run.facility.inject(.utilityLoss(.a), at: seconds(600), into: &run.simulation)
+        run.simulation.run(until: seconds(610))
+        #expect(run.times("transfer_to_generator") == [seconds(610)])
+        #expect(run.facility.upses[0].ups.mode == .online)
+        let load = 20_400.0
+        let dip = (load + UPSLossModel.doubleConversion.lossWatts(outputWatts: load, ratedWatts: 100_000)) * 10
+        let ups = run.facility.upses[0].ups
+        #expect(abs(ups.batteryCapacityJoules - ups.batteryJoules - dip) < 1e-6 * dip)
+        run.simulation.run(until: seconds(3_600))
+        #expect(run.times("node_capped").isEmpty && run.times("node_off").isEmpty, "no node saw a gap")
+        #expect(run.facility.nodes.allSatisfy { $0.powerState == .on })
+    }
+
+    @Test("Utility loss with a failed generator: feed A drops at the computed battery runtime; B carries on")
+    func generatorFails() {
+        var run = RackScenario()
+        run.facility.inject(.generatorFailsToStart(.a), at: .zero, into: &run.simulation)
+        run.facility.inject(.utilityLoss(.a), at: seconds(600), into: &run.simulation)
+        run.simulation.run(until: seconds(7_200))
+        let load = 20_400.0
+        let drain = load + UPSLossModel.doubleConversion.lossWatts(outputWatts: load, ratedWatts: 100_000)
+        let runtime = run.facility.upses[0].ups.batteryCapacityJoules / drain
+        let dropped = run.times("ups_depleted")
+        #expect(dropped.count == 1 && abs(dropped[0].seconds - (600 + runtime)) < 0.001, "dropped at \(dropped), expected \(600 + runtime)")
+        #expect(run.times("generator_failed_to_start") == [seconds(600)])
+        #expect(run.facility.nodes.allSatisfy { $0.powerState == .capped })
+    }
+
+    @Test("Cooling lost on a 44 kW rack: GPUs throttle then shut down at the closed-form times, recover with hysteresis")
+    func coolingLoss() {
+        var run = RackScenario()
+        run.facility.inject(.coolingUnitFailure(zone: 0, unit: 0), at: seconds(60), into: &run.simulation)
+        // Without cooling the inlet rises at P/C; GPUs run 700 W × 0.06 K/W = 42 K above it.
+        let rate = RackScenario.rackWatts / 600_000
+        let throttle = 60 + (89 - 42 - 27) / rate
+        let shutdown = 60 + (92 - 42 - 27) / rate
+        run.simulation.run(until: seconds(shutdown + 100))
+        let throttled = run.times("gpu_throttled"), off = run.times("gpu_shutdown")
+        #expect(throttled.count == 4 && throttled.allSatisfy { abs($0.seconds - throttle) < 0.001 }, "\(throttled) vs \(throttle)")
+        #expect(off.count == 4 && off.allSatisfy { abs($0.seconds - shutdown) < 0.001 }, "\(off) vs \(shutdown)")
+        // With the GPUs off only the hosts heat the zone (4 × 2 kW idle).
+        let inletAtRepair = 50 + 100 * (8_000 / 600_000.0)
+        run.facility.inject(.coolingUnitRepair(zone: 0, unit: 0), at: seconds(shutdown + 100), into: &run.simulation)
+        run.simulation.run(until: seconds(shutdown + 3_600))
+        // Saturated CRAH: falls at (50 kW − 8 kW)/C until the restart threshold 89 − 5 − 42 = 42 C.
+        let restart = shutdown + 100 + (inletAtRepair - 42) / (42_000 / 600_000.0)
+        let normal = run.times("gpu_normal")
+        #expect(normal.count == 4 && normal.allSatisfy { abs($0.seconds - restart) < 0.001 }, "\(normal) vs \(restart)")
+        #expect(run.facility.nodes.allSatisfy { $0.governor.state == .normal })
+        let snapshot = run.facility.snapshot(at: run.simulation.now)
+        #expect(abs(snapshot.zoneCelsius[0] - 27) < 0.01, "back to the designed 27 C inlet")
+    }
+
+    @Test("Energy is conserved through outages: utility − Δbattery = IT + UPS losses (within 0.1%)")
+    func energyConservation() {
+        var run = RackScenario()
+        run.facility.inject(.utilityLoss(.a), at: seconds(300), into: &run.simulation)
+        run.facility.inject(.utilityRestore(.a), at: seconds(900), into: &run.simulation)
+        run.facility.inject(.generatorFailsToStart(.b), at: .zero, into: &run.simulation)
+        run.facility.inject(.utilityLoss(.b), at: seconds(1_200), into: &run.simulation)
+        run.facility.inject(.utilityRestore(.b), at: seconds(1_300), into: &run.simulation)
+        run.facility.setUtilization(node: 2, 0.3, at: seconds(1_250), into: &run.simulation)
+        run.simulation.run(until: seconds(7_200))
+        let energy = run.facility.energy(at: run.simulation.now)
+        let sources = energy.utilityJoules - energy.batteryStoredChangeJoules
+        let sinks = energy.itJoules + energy.upsLossJoules
+        #expect(abs(sources - sinks) / sinks < 0.001, "sources \(sources) J, sinks \(sinks) J")
+        #expect(energy.pue > 1 && energy.pue < 1.5, "PUE \(energy.pue)")
+    }
+
+    @Test("Same spec, faults and seed give the same log, over 20 seeds")
+    func determinism() {
+        func log(seed: UInt64) -> [String] {
+            var run = RackScenario(pduAmperes: 32, seed: seed)
+            run.facility.inject(.utilityLoss(.a), at: seconds(10), into: &run.simulation)
+            run.facility.inject(.upsFailure(.b, toBypass: false), at: seconds(20), into: &run.simulation)
+            run.facility.inject(.coolingUnitFailure(zone: 0, unit: 0), at: seconds(30), into: &run.simulation)
+            run.simulation.run(until: seconds(2_000))
+            return run.facility.recorder.entries.map(\.description)
+        }
+        for seed in UInt64(0) ..< 20 { #expect(log(seed: seed) == log(seed: seed), "seed \(seed)") }
+    }
+}
