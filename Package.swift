@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold",
+                "SimKernel", "Phold", "Facility",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -167,3 +167,33 @@ struct FacilityScenarioTests {
         for seed in UInt64(0) ..< 20 { #expect(log(seed: seed) == log(seed: seed), "seed \(seed)") }
     }
 }
+
+@Suite("Facility cost")
+struct FacilityCostTests {
+    @Test("A fault-free hall handles the same events for 1 hour as for 10: cost follows changes, not time")
+    func noStepping() {
+        func events(hours: Int) -> (events: Int, samples: Int) {
+            var simulation = FacilitySimulation(seed: 3)
+            let facility = Facility.build(.uniformHall(racks: 20, utilization: 0.7), into: &simulation)
+            var samples = 0
+            facility.run(&simulation, until: .at(.hours(hours)), sampleEvery: .seconds(60)) { _ in samples += 1 }
+            return (simulation.eventsHandled, samples)
+        }
+        let one = events(hours: 1), ten = events(hours: 10)
+        #expect(one.events == ten.events, "\(one.events) vs \(ten.events)")
+        #expect(one.events == 20 * 24, "settling: per node 3 events, per rack 3 per node draw (2 feeds + heat)")
+        #expect(one.samples == 61 && ten.samples == 601)
+    }
+
+    @Test("The uniform hall holds its design inlet and reports a plausible PUE")
+    func uniformHall() {
+        var simulation = FacilitySimulation(seed: 3)
+        let facility = Facility.build(.uniformHall(racks: 100, utilization: 1), into: &simulation)
+        simulation.run(until: .at(.hours(1)))
+        let snapshot = facility.snapshot(at: simulation.now)
+        #expect(abs(snapshot.zoneCelsius[0] - 27) < 1e-6, "sized for 27 C at full load")
+        #expect(snapshot.itWatts == 100 * 40_800 && snapshot.nodesCapped == 0 && snapshot.racksOverBudget == 0)
+        let pue = facility.energy(at: simulation.now).pue
+        #expect(pue > 1.1 && pue < 1.56, "between best hyperscale and the 2024 industry average: \(pue)")
+    }
+}

@@ -211,3 +211,44 @@ public final class Facility<Envelope: FacilityEnvelope> {
                               coolingJoules: zones.reduce(0) { $0 + $1.coolingJoules(at: time) })
     }
 }
+
+extension Facility {
+    /// Runs to `end`, taking a snapshot at every multiple of `interval` (from the current time,
+    /// and at `end`). Snapshots are read between runs, so sampling adds no events.
+    public func run(_ simulation: inout Simulation<ObjectComponent<Envelope>>, until end: SimTime,
+                    sampleEvery interval: SimDuration, _ sample: (FacilitySnapshot) -> Void) {
+        precondition(interval > .zero, "sampling interval must be positive")
+        var next = simulation.now
+        while next < end {
+            simulation.run(until: next)
+            sample(snapshot(at: next))
+            next += interval
+        }
+        simulation.run(until: end)
+        sample(snapshot(at: end))
+    }
+}
+
+extension FacilitySpec {
+    /// A uniform hall for benchmarks and examples: `racks` 44 kW racks of 4 DGX H100 at
+    /// `utilization`, 100 racks a zone, each zone with N+1 CRAH units sized to hold a 27 C
+    /// inlet at full load, and each feed's UPS able to carry the whole hall alone.
+    public static func uniformHall(racks: Int, utilization: Double) -> FacilitySpec {
+        let racksPerZone = 100
+        let zoneCount = (racks + racksPerZone - 1) / racksPerZone
+        let fullLoadPerZone = Double(racksPerZone) * 4 * 10_200
+        let unitCapacity = fullLoadPerZone / 5  // five units carry the load: N+1 with six
+        let unit = Cooling(conductanceWattsPerKelvin: fullLoadPerZone / 7 / 6, supplyTemperatureCelsius: 20, capacityWatts: unitCapacity)
+        let zones = (0 ..< zoneCount).map {
+            // ~600 kJ/K per rack of metal and air [estimate, as the single-rack tests].
+            ZoneSpec(name: "zone-\($0)", capacitanceJoulesPerKelvin: 600_000 * Double(racksPerZone),
+                     initialCelsius: 27, coolingUnits: Array(repeating: unit, count: 6))
+        }
+        let rackSpecs = (0 ..< racks).map { index in
+            RackSpec(name: "r\(index)", zone: index / racksPerZone,
+                     nodes: (1 ... 4).map { NodeSpec(name: "n\($0)", initialUtilization: utilization) })
+        }
+        let feed = FeedSpec(upsRatedPowerWatts: Double(racks) * 4 * 10_200 * 1.25)
+        return FacilitySpec(feedA: feed, feedB: feed, zones: zones, racks: rackSpecs)
+    }
+}
