@@ -53,6 +53,9 @@ public struct ThermalNode: Sendable, Equatable {
     public private(set) var time: SimTime
     public private(set) var heatWatts: Double
     public private(set) var cooling: Cooling
+    /// The highest temperature reached so far, exact: each regime is monotone, so extremes
+    /// lie at segment ends.
+    public private(set) var maxTemperatureCelsius: Double
     /// Heat put in and heat taken out since time zero, exact.
     public private(set) var heatInJoules = 0.0
     public private(set) var heatRemovedJoules = 0.0
@@ -63,6 +66,7 @@ public struct ThermalNode: Sendable, Equatable {
         precondition(heatWatts >= 0, "heat input must not be negative")
         self.capacitanceJoulesPerKelvin = capacitanceJoulesPerKelvin
         self.temperatureCelsius = temperatureCelsius
+        maxTemperatureCelsius = temperatureCelsius
         self.heatWatts = heatWatts
         self.cooling = cooling
         self.time = time
@@ -101,6 +105,7 @@ public struct ThermalNode: Sendable, Equatable {
                 temperatureCelsius = segment.temperature(from: temperatureCelsius, after: remaining)
                 remaining = 0
             }
+            maxTemperatureCelsius = max(maxTemperatureCelsius, temperatureCelsius)
         }
         let elapsedSeconds = (newTime - time).seconds
         heatInJoules += heatWatts * elapsedSeconds

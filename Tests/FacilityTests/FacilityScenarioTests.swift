@@ -135,6 +135,13 @@ struct FacilityScenarioTests {
         #expect(run.facility.nodes.allSatisfy { $0.governor.state == .normal })
         let snapshot = run.facility.snapshot(at: run.simulation.now)
         #expect(abs(snapshot.zoneCelsius[0] - 27) < 0.01, "back to the designed 27 C inlet")
+        #expect(abs(snapshot.maxInletCelsius - inletAtRepair) < 1e-9, "the peak, at the repair")
+        // ASHRAE A1 allowable (32 C): left on the way up, back 0.5 K below it on the way down,
+        // where the restarted GPUs' 40.8 kW still leaves the saturated CRAH 9.2 kW to spare.
+        let above = run.times("inlet_above_allowable"), within = run.times("inlet_within_allowable")
+        #expect(above.count == 1 && abs(above[0].seconds - (60 + 5 / rate)) < 0.001)
+        #expect(within.count == 1 && abs(within[0].seconds - (restart + (42 - 31.5) / (9_200 / 600_000.0))) < 0.001,
+                "\(within) vs \(restart + (42 - 31.5) / (9_200 / 600_000.0))")
     }
 
     @Test("Energy is conserved through outages: utility − Δbattery = IT + UPS losses (within 0.1%)")
@@ -195,5 +202,36 @@ struct FacilityCostTests {
         #expect(snapshot.itWatts == 100 * 40_800 && snapshot.nodesCapped == 0 && snapshot.racksOverBudget == 0)
         let pue = facility.energy(at: simulation.now).pue
         #expect(pue > 1.1 && pue < 1.56, "between best hyperscale and the 2024 industry average: \(pue)")
+    }
+}
+
+@Suite("Rear-door cooling")
+struct RearDoorTests {
+    @Test("A failed rear door dumps the rack's heat into the zone: proportional rise, saturation, then linear to throttle")
+    func doorFailure() {
+        // Door takes 35 kW of 40.8 kW; the zone's CRAH, sized for the 5.8 kW residue at 27 C,
+        // has 10 kW of capacity.
+        let conductance = 5_800.0 / 7
+        let crah = Cooling(conductanceWattsPerKelvin: conductance, supplyTemperatureCelsius: 20, capacityWatts: 10_000)
+        let spec = FacilitySpec(
+            feedA: RackScenario.feed, feedB: RackScenario.feed,
+            zones: [ZoneSpec(name: "hall", capacitanceJoulesPerKelvin: 600_000, initialCelsius: 27, coolingUnits: [crah])],
+            racks: [RackSpec(name: "r01", nodes: (1 ... 4).map { NodeSpec(name: "n\($0)", initialUtilization: 1) },
+                             rearDoorCapacityWatts: 35_000)])
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(spec, into: &simulation)
+        simulation.run(until: seconds(60))
+        #expect(abs(facility.snapshot(at: simulation.now).zoneCelsius[0] - 27) < 1e-9)
+        facility.inject(.rearDoorFailure(rack: 0), at: seconds(60), into: &simulation)
+        simulation.run(until: seconds(3_600))
+        let tau = 600_000 / conductance, target = 20 + 40_800 / conductance, saturation = 20 + 10_000 / conductance
+        let toSaturation = tau * log((27 - target) / (saturation - target))
+        let throttle = 60 + toSaturation + (47 - saturation) / (30_800 / 600_000.0)
+        let throttled = facility.recorder.entries(kind: "gpu_throttled").map(\.time.seconds)
+        #expect(throttled.count >= 4 && throttled.prefix(4).allSatisfy { abs($0 - throttle) < 0.001 }, "\(throttled) vs \(throttle)")
+        // Shut down, the GPUs leave 8 kW of host heat, which the 10 kW CRAH can take: the zone
+        // cools, the GPUs restart at 42 C and heat it again. The hall cycles; planners see it.
+        let kinds = facility.recorder.entries.filter { $0.component == "r01/n1" && $0.kind.hasPrefix("gpu_") }.map(\.kind)
+        #expect(Array(kinds.prefix(4)) == ["gpu_throttled", "gpu_shutdown", "gpu_normal", "gpu_throttled"])
     }
 }

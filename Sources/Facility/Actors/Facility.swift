@@ -29,6 +29,8 @@ public struct FacilitySnapshot: Sendable, Equatable {
     public var coolingWatts: Double
     public var facilityWatts: Double { feedInputWatts.reduce(0, +) + coolingWatts }
     public var zoneCelsius: [Double]
+    /// The highest inlet temperature of any zone from time zero to this snapshot, exact.
+    public var maxInletCelsius: Double
     public var hottestGPUCelsius: Double
     public var maxRackWatts: Double
     public var racksOverBudget: Int
@@ -184,6 +186,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
             itWatts: nodes.reduce(0) { $0 + $1.meter.watts },
             coolingWatts: zones.reduce(0) { $0 + $1.coolingWatts(at: time) },
             zoneCelsius: zoneCelsius,
+            maxInletCelsius: zones.map { $0.maxTemperature(at: time) }.max() ?? -.infinity,
             hottestGPUCelsius: hottest,
             maxRackWatts: racks.map(\.totalWatts).max() ?? 0,
             racksOverBudget: racks.filter { $0.totalWatts > $0.powerBudgetWatts }.count,

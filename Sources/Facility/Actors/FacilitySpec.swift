@@ -44,10 +44,15 @@ public struct ZoneSpec: Sendable {
     public var fanWattsPerUnit: Double
     /// Chilled-water plant efficiency: electrical power = heat removed / COP.
     public var chillerCOP: Double
+    /// Inlet temperature above which the zone logs that it left the allowable range
+    /// (and, 0.5 K lower, that it is back).
+    public var allowableInletCelsius: Double
 
-    /// Fan power 2% of a unit's capacity and chiller COP 5 [engineering estimates].
+    /// Fan power 2% of a unit's capacity and chiller COP 5 [engineering estimates]; allowable
+    /// inlet 32 C (ASHRAE TC9.9 class A1, facts).
     public init(name: String, capacitanceJoulesPerKelvin: Double, initialCelsius: Double, coolingUnits: [Cooling],
-                fanWattsPerUnit: Double? = nil, chillerCOP: Double = 5) {
+                fanWattsPerUnit: Double? = nil, chillerCOP: Double = 5, allowableInletCelsius: Double = 32) {
+        self.allowableInletCelsius = allowableInletCelsius
         self.name = name
         self.capacitanceJoulesPerKelvin = capacitanceJoulesPerKelvin
         self.initialCelsius = initialCelsius

@@ -33,6 +33,10 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
     var rising = Heap<Threshold>()
     var falling = Heap<Threshold>()
     var crossingTimer: EventHandle?
+    let allowableCelsius: Double
+    /// Alarm deadband: back within the allowable range only 0.5 K below the limit.
+    static var allowableDeadbandKelvin: Double { 0.5 }
+    public private(set) var aboveAllowable: Bool
     public private(set) var fanMeter: EnergyMeter
 
     init(name: String, spec: ZoneSpec, rackCount: Int, nodes: [ComponentID], recorder: FacilityRecorder) {
@@ -48,11 +52,20 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
         self.nodes = nodes
         generations = Array(repeating: 0, count: nodes.count)
         fanMeter = EnergyMeter(watts: fanWattsPerUnit * Double(spec.coolingUnits.count))
+        allowableCelsius = spec.allowableInletCelsius
+        aboveAllowable = spec.initialCelsius >= spec.allowableInletCelsius
         self.recorder = recorder
     }
 
     /// Inlet temperature at `time` (at or after the last event).
     public func temperature(at time: SimTime) -> Double { thermal.temperature(after: time - thermal.time) }
+
+    /// The highest inlet temperature up to `time`.
+    public func maxTemperature(at time: SimTime) -> Double {
+        var node = thermal
+        node.advance(to: time)
+        return node.maxTemperatureCelsius
+    }
 
     /// Cooling electrical power at `time`: fans plus the chiller's share of the heat removed.
     public func coolingWatts(at time: SimTime) -> Double {
@@ -110,6 +123,13 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
                 falling.removeMax()
                 if !isStale(top) { wake(top.child, at: now, context: &context) }
             }
+            if !aboveAllowable && now >= allowableCelsius - tolerance {
+                aboveAllowable = true
+                recorder.record(context.now, name, "inlet_above_allowable", "limit_c=\(allowableCelsius)")
+            } else if aboveAllowable && now <= allowableCelsius - Self.allowableDeadbandKelvin + tolerance {
+                aboveAllowable = false
+                recorder.record(context.now, name, "inlet_within_allowable", "limit_c=\(allowableCelsius)")
+            }
         default:
             return
         }
@@ -126,7 +146,9 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
     private func rescheduleCrossing(context: inout SimContext<Envelope>) {
         while let top = rising.min, isStale(top) { rising.removeMin() }
         while let top = falling.max, isStale(top) { falling.removeMax() }
-        let next = [rising.min.flatMap { thermal.timeToReach($0.celsius) }, falling.max.flatMap { thermal.timeToReach($0.celsius) }]
+        let alarm = aboveAllowable ? allowableCelsius - Self.allowableDeadbandKelvin : allowableCelsius
+        let next = [rising.min.flatMap { thermal.timeToReach($0.celsius) }, falling.max.flatMap { thermal.timeToReach($0.celsius) },
+                    thermal.timeToReach(alarm)]
             .compactMap { $0 }.min()
         if let crossingTimer { context.cancel(crossingTimer) }
         crossingTimer = next.map { context.setTimer(Envelope(facility: .thermalCrossing), after: $0) }
