@@ -118,6 +118,11 @@ public struct GPUThermalGovernor: Sendable, Equatable {
     public static let h100Air = GPUThermalGovernor(slowdownCelsius: 89, shutdownCelsius: 92, hysteresisKelvin: 5,
                                                    thermalResistanceKelvinPerWatt: 0.06, throttledSpeedFactor: 0.5)
 
+    /// H100 SXM on a cold plate: limits as `h100Air`; R_th 0.03 K/W from coolant to GPU
+    /// [engineering estimate: about 20 K over coolant at 700 W].
+    public static let h100Liquid = GPUThermalGovernor(slowdownCelsius: 89, shutdownCelsius: 92, hysteresisKelvin: 5,
+                                                      thermalResistanceKelvinPerWatt: 0.03, throttledSpeedFactor: 0.5)
+
     public init(slowdownCelsius: Double, shutdownCelsius: Double, hysteresisKelvin: Double,
                 thermalResistanceKelvinPerWatt: Double, throttledSpeedFactor: Double) {
         precondition(shutdownCelsius > slowdownCelsius && hysteresisKelvin > 0, "invalid GPU thermal limits")

@@ -235,3 +235,49 @@ struct RearDoorTests {
         #expect(Array(kinds.prefix(4)) == ["gpu_throttled", "gpu_shutdown", "gpu_normal", "gpu_throttled"])
     }
 }
+
+@Suite("Direct liquid cooling")
+struct LiquidCoolingTests {
+    /// 75% of the rack's 40.8 kW into a coolant loop of 1 MJ/K (water and cold plates, estimate)
+    /// held at 40 C by a CDU (35 C supply, 50 kW); the remaining 10.2 kW into the air zone.
+    static func spec() -> FacilitySpec {
+        let cdu = Cooling(conductanceWattsPerKelvin: 30_600.0 / 5, supplyTemperatureCelsius: 35, capacityWatts: 50_000)
+        let crah = Cooling(conductanceWattsPerKelvin: 10_200.0 / 7, supplyTemperatureCelsius: 20, capacityWatts: 20_000)
+        let nodes = (1 ... 4).map { NodeSpec(name: "n\($0)", gpuThermal: .h100Liquid, initialUtilization: 1) }
+        return FacilitySpec(
+            feedA: RackScenario.feed, feedB: RackScenario.feed,
+            zones: [ZoneSpec(name: "hall", capacitanceJoulesPerKelvin: 600_000, initialCelsius: 27, coolingUnits: [crah])],
+            coolantLoops: [ZoneSpec(name: "cdu-1", capacitanceJoulesPerKelvin: 1_000_000, initialCelsius: 40, coolingUnits: [cdu],
+                                    allowableInletCelsius: 45)],
+            racks: [RackSpec(name: "r01", nodes: nodes, coolantLoop: 0, liquidFraction: 0.75)])
+    }
+
+    @Test("Heat splits 75/25 between coolant and air; both hold their design temperatures")
+    func split() {
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(Self.spec(), into: &simulation)
+        simulation.run(until: .at(.hours(1)))
+        let snapshot = facility.snapshot(at: simulation.now)
+        #expect(facility.coolantLoops[0].heatWatts == 30_600 && facility.zones[0].heatWatts == 10_200)
+        #expect(abs(snapshot.coolantCelsius[0] - 40) < 1e-9 && abs(snapshot.zoneCelsius[0] - 27) < 1e-9)
+        #expect(abs(snapshot.hottestGPUCelsius - (40 + 700 * 0.03)) < 1e-9, "GPUs run 21 K over the coolant")
+    }
+
+    @Test("A CDU failure heats the loop at P/C: GPUs throttle and shut down at the closed-form times; the air zone is untouched until then")
+    func cduFailure() {
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(Self.spec(), into: &simulation)
+        facility.inject(.coolantUnitFailure(loop: 0, unit: 0), at: seconds(60), into: &simulation)
+        let rate = 30_600 / 1_000_000.0
+        let throttle = 60 + (89 - 21 - 40) / rate, shutdown = 60 + (92 - 21 - 40) / rate
+        simulation.run(until: seconds(shutdown - 1))
+        #expect(abs(facility.snapshot(at: simulation.now).zoneCelsius[0] - 27) < 1e-9)
+        simulation.run(until: seconds(shutdown + 1))
+        let throttled = facility.recorder.entries(kind: "gpu_throttled").map(\.time.seconds)
+        let off = facility.recorder.entries(kind: "gpu_shutdown").map(\.time.seconds)
+        #expect(throttled.count == 4 && throttled.allSatisfy { abs($0 - throttle) < 0.001 }, "\(throttled) vs \(throttle)")
+        #expect(off.count == 4 && off.allSatisfy { abs($0 - shutdown) < 0.001 }, "\(off) vs \(shutdown)")
+        let above = facility.recorder.entries(kind: "inlet_above_allowable").filter { $0.component == "cdu-1" }.map(\.time.seconds)
+        #expect(above.count == 1 && abs(above[0] - (60 + 5 / rate)) < 0.001, "coolant past its 45 C limit")
+    }
+}

@@ -14,6 +14,9 @@ public enum FacilityFault: Sendable, Equatable {
     case supplyRepair(node: Int, FeedSide)
     case coolingUnitFailure(zone: Int, unit: Int)
     case coolingUnitRepair(zone: Int, unit: Int)
+    /// A CDU heat exchanger (unit) of a coolant loop.
+    case coolantUnitFailure(loop: Int, unit: Int)
+    case coolantUnitRepair(loop: Int, unit: Int)
     case rearDoorFailure(rack: Int)
     case rearDoorRepair(rack: Int)
 }
@@ -29,6 +32,7 @@ public struct FacilitySnapshot: Sendable, Equatable {
     public var coolingWatts: Double
     public var facilityWatts: Double { feedInputWatts.reduce(0, +) + coolingWatts }
     public var zoneCelsius: [Double]
+    public var coolantCelsius: [Double]
     /// The highest inlet temperature of any zone from time zero to this snapshot, exact.
     public var maxInletCelsius: Double
     public var hottestGPUCelsius: Double
@@ -61,10 +65,12 @@ public final class Facility<Envelope: FacilityEnvelope> {
     public let standby: [StandbyPowerActor<Envelope>]
     public let upses: [UPSActor<Envelope>]
     public let zones: [ZoneActor<Envelope>]
+    /// Coolant loops (CDUs): the same actor as an air zone, for water.
+    public let coolantLoops: [ZoneActor<Envelope>]
     public let racks: [RackActor<Envelope>]
     public let nodes: [NodeActor<Envelope>]
-    /// The zone index of each node, whose temperature is the node's inlet.
-    let nodeZone: [Int]
+    /// For each node, the index in `zones + coolantLoops` of the volume that cools its GPUs.
+    let nodeVolume: [Int]
     let standbyIDs: [ComponentID], upsIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID], nodeIDs: [ComponentID]
 
     /// Adds the facility's actors to `simulation` and schedules each node's initial utilisation
@@ -76,6 +82,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
     private init(_ spec: FacilitySpec, into simulation: inout Simulation<ObjectComponent<Envelope>>) {
         precondition(spec.feeds.count == 2, "a 2N facility has feeds A and B")
         precondition(spec.racks.allSatisfy { $0.zone >= 0 && $0.zone < spec.zones.count }, "rack in unknown zone")
+        precondition(spec.racks.allSatisfy { ($0.coolantLoop ?? 0) >= 0 && ($0.coolantLoop ?? 0) < max(1, spec.coolantLoops.count) },
+                     "rack on unknown coolant loop")
         // Identities follow registration order, so every actor can be told its peers up front.
         var next = simulation.componentCount
         func ids(_ count: Int) -> [ComponentID] {
@@ -84,34 +92,43 @@ public final class Facility<Envelope: FacilityEnvelope> {
         }
         standbyIDs = ids(2)
         upsIDs = ids(2)
-        zoneIDs = ids(spec.zones.count)
+        zoneIDs = ids(spec.zones.count + spec.coolantLoops.count)  // air zones, then coolant loops
         rackIDs = ids(spec.racks.count)
         nodeIDs = ids(spec.racks.reduce(0) { $0 + $1.nodes.count })
 
-        let recorder = recorder, upsIDs = upsIDs, rackIDs = rackIDs
-        var zoneRacks = Array(repeating: 0, count: spec.zones.count)
-        var zoneNodes = Array(repeating: [ComponentID](), count: spec.zones.count)
-        var racks: [RackActor<Envelope>] = [], nodes: [NodeActor<Envelope>] = []
+        let recorder = recorder, upsIDs = upsIDs, rackIDs = rackIDs, zoneIDs = zoneIDs
+        let volumes = spec.zones + spec.coolantLoops
+        var volumeRacks = Array(repeating: 0, count: volumes.count)
+        var volumeNodes = Array(repeating: [ComponentID](), count: volumes.count)
+        var racks: [RackActor<Envelope>] = [], nodes: [NodeActor<Envelope>] = [], nodeVolume: [Int] = []
         for (rackIndex, rack) in spec.racks.enumerated() {
             let firstNode = nodes.count
             let rackNodeIDs = Array(nodeIDs[firstNode ..< firstNode + rack.nodes.count])
+            let loop = rack.coolantLoop.map { spec.zones.count + $0 }
+            let gpuVolume = loop ?? rack.zone
             for (slot, node) in rack.nodes.enumerated() {
                 nodes.append(NodeActor(name: "\(rack.name)/\(node.name)", rack: rackIDs[rackIndex], slot: slot,
-                                       zone: zoneIDs[rack.zone], zoneChild: zoneNodes[rack.zone].count, spec: node,
-                                       inletCelsius: spec.zones[rack.zone].initialCelsius, recorder: recorder))
-                zoneNodes[rack.zone].append(nodeIDs[firstNode + slot])
+                                       coolingVolume: zoneIDs[gpuVolume], volumeChild: volumeNodes[gpuVolume].count, spec: node,
+                                       inletCelsius: volumes[gpuVolume].initialCelsius, recorder: recorder))
+                volumeNodes[gpuVolume].append(nodeIDs[firstNode + slot])
+                nodeVolume.append(gpuVolume)
             }
             racks.append(RackActor(name: rack.name, index: rackIndex, spec: rack, upses: upsIDs, zone: zoneIDs[rack.zone],
-                                   zoneChild: zoneRacks[rack.zone], nodes: rackNodeIDs, recorder: recorder))
-            zoneRacks[rack.zone] += 1
+                                   zoneChild: volumeRacks[rack.zone], coolantLoop: loop.map { (zoneIDs[$0], volumeRacks[$0]) },
+                                   nodes: rackNodeIDs, recorder: recorder))
+            volumeRacks[rack.zone] += 1
+            if let loop { volumeRacks[loop] += 1 }
         }
+        self.nodeVolume = nodeVolume
         upses = FeedSide.allCases.map { side in
             UPSActor(name: "ups-\(side)", side: side, spec: spec.feeds[side.rawValue], racks: rackIDs, recorder: recorder)
         }
-        zones = spec.zones.enumerated().map { index, zone in
-            ZoneActor(name: zone.name, spec: zone, rackCount: zoneRacks[index], nodes: zoneNodes[index], recorder: recorder)
+        let volumeActors = volumes.enumerated().map { index, volume in
+            ZoneActor<Envelope>(name: volume.name, spec: volume, rackCount: volumeRacks[index], nodes: volumeNodes[index],
+                                recorder: recorder)
         }
-        nodeZone = spec.racks.flatMap { rack in rack.nodes.map { _ in rack.zone } }
+        zones = Array(volumeActors.prefix(spec.zones.count))
+        coolantLoops = Array(volumeActors.dropFirst(spec.zones.count))
         var standby: [StandbyPowerActor<Envelope>] = []
         for side in FeedSide.allCases {
             simulation.add { _, random in
@@ -125,7 +142,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
         self.racks = racks
         self.nodes = nodes
         for actor in upses { simulation.add(ObjectComponent(actor)) }
-        for actor in zones { simulation.add(ObjectComponent(actor)) }
+        for actor in zones + coolantLoops { simulation.add(ObjectComponent(actor)) }
         for actor in racks { simulation.add(ObjectComponent(actor)) }
         for actor in nodes { simulation.add(ObjectComponent(actor)) }
         precondition(simulation.componentCount == next, "identities were assigned in registration order")
@@ -149,6 +166,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
         case .supplyRepair(let node, let side): (message, target) = (.supplyRepaired(side), nodeIDs[node])
         case .coolingUnitFailure(let zone, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zone])
         case .coolingUnitRepair(let zone, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zone])
+        case .coolantUnitFailure(let loop, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zones.count + loop])
+        case .coolantUnitRepair(let loop, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zones.count + loop])
         case .rearDoorFailure(let rack): (message, target) = (.rearDoorFailed, rackIDs[rack])
         case .rearDoorRepair(let rack): (message, target) = (.rearDoorRepaired, rackIDs[rack])
         }
@@ -169,13 +188,15 @@ public final class Facility<Envelope: FacilityEnvelope> {
             return ups
         }
         let zoneCelsius = zones.map { $0.temperature(at: time) }
+        let coolantCelsius = coolantLoops.map { $0.temperature(at: time) }
+        let volumeCelsius = zoneCelsius + coolantCelsius
         var hottest = -Double.infinity
         var capped = 0, throttled = 0, off = 0
         for (index, node) in nodes.enumerated() {
             if node.powerState == .off { off += 1 } else if node.powerState == .capped { capped += 1 }
             if node.governor.state != .normal { throttled += 1 }
             if node.powerState != .off {
-                hottest = max(hottest, node.governor.gpuCelsius(inletCelsius: zoneCelsius[nodeZone[index]], gpuWatts: node.gpuWattsEach))
+                hottest = max(hottest, node.governor.gpuCelsius(inletCelsius: volumeCelsius[nodeVolume[index]], gpuWatts: node.gpuWattsEach))
             }
         }
         return FacilitySnapshot(
@@ -184,14 +205,15 @@ public final class Facility<Envelope: FacilityEnvelope> {
             upsLoadWatts: upsNow.map { $0.isOutputLive ? $0.outputWatts : 0 },
             batteryStateOfCharge: upsNow.map(\.stateOfCharge),
             itWatts: nodes.reduce(0) { $0 + $1.meter.watts },
-            coolingWatts: zones.reduce(0) { $0 + $1.coolingWatts(at: time) },
+            coolingWatts: (zones + coolantLoops).reduce(0) { $0 + $1.coolingWatts(at: time) },
             zoneCelsius: zoneCelsius,
+            coolantCelsius: coolantCelsius,
             maxInletCelsius: zones.map { $0.maxTemperature(at: time) }.max() ?? -.infinity,
             hottestGPUCelsius: hottest,
             maxRackWatts: racks.map(\.totalWatts).max() ?? 0,
             racksOverBudget: racks.filter { $0.totalWatts > $0.powerBudgetWatts }.count,
-            coolingLoadWatts: zones.reduce(0) { $0 + $1.heatWatts },
-            coolingCapacityWatts: zones.reduce(0) { $0 + $1.coolingCapacityWatts },
+            coolingLoadWatts: (zones + coolantLoops).reduce(0) { $0 + $1.heatWatts },
+            coolingCapacityWatts: (zones + coolantLoops).reduce(0) { $0 + $1.coolingCapacityWatts },
             nodesCapped: capped, nodesThrottled: throttled, nodesOff: off)
     }
 
@@ -211,7 +233,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
             return total + meter.joules
         }
         return FacilityEnergy(utilityJoules: utility, batteryStoredChangeJoules: stored, itJoules: it, upsLossJoules: losses,
-                              coolingJoules: zones.reduce(0) { $0 + $1.coolingJoules(at: time) })
+                              coolingJoules: (zones + coolantLoops).reduce(0) { $0 + $1.coolingJoules(at: time) })
     }
 }
 

@@ -4,11 +4,16 @@ public import SimKernel
 public struct FacilitySpec: Sendable {
     public var feeds: [FeedSpec]
     public var zones: [ZoneSpec]
+    /// Direct-liquid-cooling loops, each behind a coolant distribution unit (CDU): the same
+    /// lumped model as an air zone, with the loop's water and cold plates as the thermal mass
+    /// and the CDU's heat exchangers to facility water as its cooling units.
+    public var coolantLoops: [ZoneSpec]
     public var racks: [RackSpec]
 
-    public init(feedA: FeedSpec, feedB: FeedSpec, zones: [ZoneSpec], racks: [RackSpec]) {
+    public init(feedA: FeedSpec, feedB: FeedSpec, zones: [ZoneSpec], coolantLoops: [ZoneSpec] = [], racks: [RackSpec]) {
         feeds = [feedA, feedB]
         self.zones = zones
+        self.coolantLoops = coolantLoops
         self.racks = racks
     }
 }
@@ -72,12 +77,20 @@ public struct RackSpec: Sendable {
     public var breakerCurve: CircuitBreaker.Curve
     /// Heat the rear door can take out of the rack's exhaust; nil without a door.
     public var rearDoorCapacityWatts: Double?
+    /// The coolant loop of direct liquid cooling, nil for air-cooled racks.
+    public var coolantLoop: Int?
+    /// Share of the nodes' heat that goes to the coolant loop (the rest goes to the air).
+    public var liquidFraction: Double
     public var nodes: [NodeSpec]
 
     /// 44 kW budget (Gasan AI DC, facts); 400 V 63 A three-phase PDUs (~43 kW, facts).
     public init(name: String, zone: Int = 0, nodes: [NodeSpec], powerBudgetWatts: Double = 44_000,
                 pduLineVoltage: Double = 400, pduRatedCurrentAmperes: Double = 63, breakerCurve: CircuitBreaker.Curve = .c,
-                rearDoorCapacityWatts: Double? = nil) {
+                rearDoorCapacityWatts: Double? = nil, coolantLoop: Int? = nil, liquidFraction: Double = 0) {
+        precondition((coolantLoop == nil) == (liquidFraction == 0) && (0 ... 1).contains(liquidFraction),
+                     "a liquid fraction in (0, 1] needs a coolant loop, and a loop needs a fraction")
+        self.coolantLoop = coolantLoop
+        self.liquidFraction = liquidFraction
         self.name = name
         self.zone = zone
         self.nodes = nodes

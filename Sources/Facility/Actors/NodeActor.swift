@@ -3,8 +3,9 @@ public import SimKernel
 /// A GPU node's power and thermal state: demand from utilisation, N+N supplies riding through
 /// short gaps, capping, GPU throttling and shutdown from its inlet temperature.
 ///
-/// Reports its draw per feed to its rack, and its GPUs' inlet-temperature thresholds to its
-/// zone, which wakes it exactly when one is crossed.
+/// Reports its draw per feed to its rack, and its GPUs' inlet-temperature thresholds to the
+/// thermal volume that cools them (its zone's air, or its rack's coolant loop), which wakes it
+/// exactly when one is crossed.
 public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     public typealias Message = Envelope
     public enum PowerState: String, Sendable { case on, capped, off }
@@ -12,8 +13,9 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     public let name: String
     let rack: ComponentID
     let slot: Int
-    let zone: ComponentID
-    let zoneChild: Int
+    /// The zone or coolant loop whose temperature is the GPUs' inlet, and this node's index there.
+    let coolingVolume: ComponentID
+    let volumeChild: Int
     public let spec: NodeSpec
     let recorder: FacilityRecorder
     public private(set) var utilization: Double
@@ -29,13 +31,13 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     var draws = (a: 0.0, b: 0.0)
     var reportedThresholds: (Double?, Double?)?
 
-    init(name: String, rack: ComponentID, slot: Int, zone: ComponentID, zoneChild: Int, spec: NodeSpec,
+    init(name: String, rack: ComponentID, slot: Int, coolingVolume: ComponentID, volumeChild: Int, spec: NodeSpec,
          inletCelsius: Double, recorder: FacilityRecorder) {
         self.name = name
         self.rack = rack
         self.slot = slot
-        self.zone = zone
-        self.zoneChild = zoneChild
+        self.coolingVolume = coolingVolume
+        self.volumeChild = volumeChild
         self.spec = spec
         utilization = spec.initialUtilization
         suppliesAlive = [spec.supplies.perFeed, spec.supplies.perFeed]
@@ -112,7 +114,8 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         let thresholds = state == .off ? (nil, nil) : governor.inletThresholds(runningGPUWatts: runningGPUWatts)
         if reportedThresholds == nil || reportedThresholds! != thresholds {
             reportedThresholds = thresholds
-            context.send(Envelope(facility: .inletThresholds(child: zoneChild, rising: thresholds.0, falling: thresholds.1)), to: zone)
+            context.send(Envelope(facility: .inletThresholds(child: volumeChild, rising: thresholds.0, falling: thresholds.1)),
+                         to: coolingVolume)
         }
     }
 }

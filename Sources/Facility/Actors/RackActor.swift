@@ -14,6 +14,9 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
     let upses: [ComponentID]
     let zone: ComponentID
     let zoneChild: Int
+    /// The coolant loop and this rack's index in it, with the share of heat it takes.
+    let coolantLoop: (id: ComponentID, child: Int)?
+    let liquidFraction: Double
     let nodes: [ComponentID]
     let lineVoltage: Double
     public let powerBudgetWatts: Double
@@ -29,8 +32,12 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
     var aboveContinuousLimit = [false, false]
     var airHeatReported = 0.0
 
+    var liquidHeatReported = 0.0
+
     init(name: String, index: Int, spec: RackSpec, upses: [ComponentID], zone: ComponentID, zoneChild: Int,
-         nodes: [ComponentID], recorder: FacilityRecorder) {
+         coolantLoop: (id: ComponentID, child: Int)?, nodes: [ComponentID], recorder: FacilityRecorder) {
+        self.coolantLoop = coolantLoop
+        liquidFraction = spec.liquidFraction
         self.name = name
         self.index = index
         self.upses = upses
@@ -48,10 +55,13 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
 
     public var totalWatts: Double { feedWatts[0] + feedWatts[1] }
 
-    /// Heat the rear door takes out (the rest goes into the zone's air).
+    /// Heat carried away by the coolant loop.
+    public var liquidHeatWatts: Double { totalWatts * liquidFraction }
+
+    /// Heat the rear door takes out of the air exhaust (the rest goes into the zone's air).
     public var rearDoorRemovedWatts: Double {
         guard let capacity = rearDoorCapacityWatts, rearDoorAlive else { return 0 }
-        return min(capacity, totalWatts)
+        return min(capacity, totalWatts - liquidHeatWatts)
     }
 
     public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
@@ -80,7 +90,11 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
         default:
             return
         }
-        let airHeat = totalWatts - rearDoorRemovedWatts
+        if let coolantLoop, liquidHeatWatts != liquidHeatReported {
+            liquidHeatReported = liquidHeatWatts
+            context.send(Envelope(facility: .heatChanged(child: coolantLoop.child, watts: liquidHeatWatts)), to: coolantLoop.id)
+        }
+        let airHeat = totalWatts - liquidHeatWatts - rearDoorRemovedWatts
         if airHeat != airHeatReported {
             airHeatReported = airHeat
             context.send(Envelope(facility: .heatChanged(child: zoneChild, watts: airHeat)), to: zone)
