@@ -42,9 +42,16 @@ public struct UPS: Sendable, Equatable {
         case bypass
         /// Failed without bypass: the output is dead.
         case failed
+        /// The load exceeds what the live modules can carry: static bypass, the load follows
+        /// the input with no losses, back online once it fits again.
+        case overloadBypass
     }
 
+    /// Rating of all modules together.
     public let ratedPowerWatts: Double
+    /// Parallel modules sharing the load (N+1: one more than the design load needs).
+    public let moduleCount: Int
+    public private(set) var failedModules = 0
     public let losses: UPSLossModel
     public let batteryCapacityJoules: Double
     public let rechargePowerWatts: Double
@@ -61,11 +68,13 @@ public struct UPS: Sendable, Equatable {
 
     /// A UPS with a full battery. Defaults: 5 minutes at full load (the common design, facts),
     /// recharge at 10% of rating with 90% charge efficiency [engineering estimates].
-    public init(ratedPowerWatts: Double, losses: UPSLossModel = .doubleConversion,
+    public init(ratedPowerWatts: Double, modules: Int = 1, losses: UPSLossModel = .doubleConversion,
                 batteryRuntimeAtFullLoad: SimDuration = .minutes(5), rechargeFractionOfRating: Double = 0.1,
                 chargeEfficiency: Double = 0.9, at time: SimTime = .zero) {
         precondition(ratedPowerWatts > 0 && chargeEfficiency > 0 && chargeEfficiency <= 1, "invalid UPS parameters")
+        precondition(modules >= 1, "a UPS has at least one module")
         self.ratedPowerWatts = ratedPowerWatts
+        moduleCount = modules
         self.losses = losses
         let fullLoadDrain = ratedPowerWatts + losses.lossWatts(outputWatts: ratedPowerWatts, ratedWatts: ratedPowerWatts)
         batteryCapacityJoules = fullLoadDrain * batteryRuntimeAtFullLoad.seconds
@@ -75,20 +84,24 @@ public struct UPS: Sendable, Equatable {
         self.time = time
     }
 
+    /// What the live modules can carry.
+    public var liveCapacityWatts: Double { ratedPowerWatts * Double(moduleCount - failedModules) / Double(moduleCount) }
+
     /// Whether the load is powered.
     public var isOutputLive: Bool {
         switch mode {
         case .online, .onBattery: true
-        case .bypass: inputAvailable
+        case .bypass, .overloadBypass: inputAvailable
         case .depleted, .failed: false
         }
     }
 
     public var stateOfCharge: Double { batteryJoules / batteryCapacityJoules }
 
-    /// Converter losses at the present load (zero in bypass or when dead).
+    /// Converter losses at the present load, shared by the live modules (zero in bypass or
+    /// when dead).
     public var conversionLossWatts: Double {
-        mode == .online || mode == .onBattery ? losses.lossWatts(outputWatts: outputWatts, ratedWatts: ratedPowerWatts) : 0
+        mode == .online || mode == .onBattery ? losses.lossWatts(outputWatts: outputWatts, ratedWatts: liveCapacityWatts) : 0
     }
 
     /// Power drawn from the battery now (positive discharging), or stored into it (negative).
@@ -104,7 +117,7 @@ public struct UPS: Sendable, Equatable {
     public var inputWatts: Double {
         switch mode {
         case .online: outputWatts + conversionLossWatts + (batteryJoules < batteryCapacityJoules ? rechargePowerWatts : 0)
-        case .bypass: inputAvailable ? outputWatts : 0
+        case .bypass, .overloadBypass: inputAvailable ? outputWatts : 0
         default: 0
         }
     }
@@ -145,6 +158,32 @@ public struct UPS: Sendable, Equatable {
         precondition(watts >= 0, "load must not be negative")
         advance(to: newTime)
         outputWatts = watts
+        applyCapacity()
+    }
+
+    /// One module fails at `newTime`; the others share the load, or bypass if they cannot.
+    /// With none left the UPS fails to bypass.
+    public mutating func failModule(at newTime: SimTime) {
+        advance(to: newTime)
+        failedModules = min(moduleCount, failedModules + 1)
+        if failedModules == moduleCount { mode = .bypass } else { applyCapacity() }
+    }
+
+    public mutating func repairModule(at newTime: SimTime) {
+        advance(to: newTime)
+        failedModules = max(0, failedModules - 1)
+        if mode == .bypass && failedModules < moduleCount { mode = .overloadBypass }
+        applyCapacity()
+    }
+
+    /// Goes to static bypass when the load exceeds the live modules, and back when it fits.
+    mutating func applyCapacity() {
+        let fits = outputWatts <= liveCapacityWatts
+        switch mode {
+        case .online where !fits, .onBattery where !fits: mode = .overloadBypass
+        case .overloadBypass where fits: mode = inputAvailable ? .online : batteryJoules > 0 ? .onBattery : .depleted
+        default: break
+        }
     }
 
     /// Input (utility or generator through the transfer switch) present or lost from `newTime`.
@@ -153,7 +192,7 @@ public struct UPS: Sendable, Equatable {
         switch (mode, available) {
         case (.onBattery, true), (.depleted, true): mode = .online
         case (.online, false): mode = batteryJoules > 0 ? .onBattery : .depleted
-        case (.bypass, _), (.failed, _), (.online, true), (.onBattery, false), (.depleted, false): break
+        case (.bypass, _), (.overloadBypass, _), (.failed, _), (.online, true), (.onBattery, false), (.depleted, false): break
         }
         inputAvailable = available
     }
@@ -167,7 +206,9 @@ public struct UPS: Sendable, Equatable {
     /// The UPS is repaired at `newTime` and returns to double conversion (or battery).
     public mutating func repair(at newTime: SimTime) {
         advance(to: newTime)
+        failedModules = 0
         mode = inputAvailable ? .online : batteryJoules > 0 ? .onBattery : .depleted
+        applyCapacity()
     }
 
     /// Whether the UPS's input is present (tracked so a bypassed UPS knows if its load is fed).

@@ -197,3 +197,39 @@ struct GPUThermalGovernorTests {
         #expect(gpu.inletThresholds(runningGPUWatts: 700).rising! > restart, "after the restart it is below its next limit")
     }
 }
+
+@Suite("UPS modules")
+struct UPSModuleTests {
+    @Test("N+1: losing one of four 125 kW modules under 300 kW changes only the loss share; losing two bypasses until repair")
+    func redundancy() {
+        var ups = UPS(ratedPowerWatts: 500_000, modules: 4)
+        ups.setLoad(300_000, at: .zero)
+        let model = UPSLossModel.doubleConversion
+        #expect(ups.conversionLossWatts == model.lossWatts(outputWatts: 300_000, ratedWatts: 500_000))
+        ups.failModule(at: .at(.seconds(10)))
+        #expect(ups.mode == .online && ups.liveCapacityWatts == 375_000)
+        #expect(ups.conversionLossWatts == model.lossWatts(outputWatts: 300_000, ratedWatts: 375_000))
+        ups.failModule(at: .at(.seconds(20)))
+        #expect(ups.mode == .overloadBypass && ups.isOutputLive && ups.conversionLossWatts == 0)
+        ups.setInputAvailable(false, at: .at(.seconds(25)))
+        #expect(!ups.isOutputLive, "in bypass there is no battery behind the load")
+        ups.setInputAvailable(true, at: .at(.seconds(26)))
+        ups.repairModule(at: .at(.seconds(30)))
+        #expect(ups.mode == .online)
+        ups.setLoad(400_000, at: .at(.seconds(40)))
+        #expect(ups.mode == .overloadBypass, "load growth past the live modules bypasses too")
+        ups.setLoad(350_000, at: .at(.seconds(50)))
+        #expect(ups.mode == .online)
+    }
+
+    @Test("All modules failed: the UPS fails to bypass, and a repaired module takes the load back")
+    func allModules() {
+        var ups = UPS(ratedPowerWatts: 200_000, modules: 2)
+        ups.setLoad(50_000, at: .zero)
+        ups.failModule(at: .at(.seconds(1)))
+        ups.failModule(at: .at(.seconds(2)))
+        #expect(ups.mode == .bypass)
+        ups.repairModule(at: .at(.seconds(3)))
+        #expect(ups.mode == .online)
+    }
+}

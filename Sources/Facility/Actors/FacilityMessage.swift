@@ -13,6 +13,8 @@ public enum FacilityMessage: Sendable, Equatable {
     case generatorWillFailToStart
     case upsFailed(toBypass: Bool)
     case upsRepaired
+    case upsModuleFailed
+    case upsModuleRepaired
     case breakerTripped(FeedSide)
     case breakerReset(FeedSide)
     case supplyFailed(FeedSide)

@@ -22,16 +22,20 @@ public struct FacilitySpec: Sendable {
 public struct FeedSpec: Sendable {
     public var generatorStartDelay: SimDuration
     public var generatorFailToStartProbability: Double
+    /// Rating of all UPS modules together.
     public var upsRatedPowerWatts: Double
+    /// Parallel UPS modules (N+1 when one more than the load needs).
+    public var upsModules: Int
     public var upsBatteryRuntimeAtFullLoad: SimDuration
     public var upsLosses: UPSLossModel
 
     /// Generator on load 10 s after utility loss (NFPA 110 Type 10, facts); UPS battery for
     /// 5 minutes at full load (facts).
-    public init(upsRatedPowerWatts: Double, generatorStartDelay: SimDuration = .seconds(10),
+    public init(upsRatedPowerWatts: Double, upsModules: Int = 1, generatorStartDelay: SimDuration = .seconds(10),
                 generatorFailToStartProbability: Double = 0, upsBatteryRuntimeAtFullLoad: SimDuration = .minutes(5),
                 upsLosses: UPSLossModel = .doubleConversion) {
         self.upsRatedPowerWatts = upsRatedPowerWatts
+        self.upsModules = upsModules
         self.generatorStartDelay = generatorStartDelay
         self.generatorFailToStartProbability = generatorFailToStartProbability
         self.upsBatteryRuntimeAtFullLoad = upsBatteryRuntimeAtFullLoad

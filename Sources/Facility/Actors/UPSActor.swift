@@ -18,7 +18,7 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
     init(name: String, side: FeedSide, spec: FeedSpec, racks: [ComponentID], recorder: FacilityRecorder) {
         self.name = name
         self.side = side
-        ups = UPS(ratedPowerWatts: spec.upsRatedPowerWatts, losses: spec.upsLosses,
+        ups = UPS(ratedPowerWatts: spec.upsRatedPowerWatts, modules: spec.upsModules, losses: spec.upsLosses,
                   batteryRuntimeAtFullLoad: spec.upsBatteryRuntimeAtFullLoad)
         self.racks = racks
         rackLoads = Array(repeating: 0, count: racks.count)
@@ -46,6 +46,12 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
             ups.fail(toBypass: toBypass, at: context.now)
         case .upsRepaired?:
             ups.repair(at: context.now)
+        case .upsModuleFailed?:
+            ups.failModule(at: context.now)
+            recorder.record(context.now, name, "ups_module_failed", "live=\(ups.moduleCount - ups.failedModules)/\(ups.moduleCount)")
+        case .upsModuleRepaired?:
+            ups.repairModule(at: context.now)
+            recorder.record(context.now, name, "ups_module_repaired", "live=\(ups.moduleCount - ups.failedModules)/\(ups.moduleCount)")
         default:
             return
         }
