@@ -281,3 +281,44 @@ struct LiquidCoolingTests {
         #expect(above.count == 1 && abs(above[0] - (60 + 5 / rate)) < 0.001, "coolant past its 45 C limit")
     }
 }
+
+@Suite("Static transfer switch")
+struct StaticTransferSwitchTests {
+    static func run(transfer: SimDuration) -> Facility<FacilityMessage> {
+        var spec = RackScenario.spec()
+        spec.racks[0].nodes[3].cording = .singleViaSTS(preferred: .a, transferTime: transfer)
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(spec, into: &simulation)
+        facility.inject(.upsFailure(.a, toBypass: false), at: seconds(600), into: &simulation)
+        facility.inject(.upsRepair(.a), at: seconds(900), into: &simulation)
+        simulation.run(until: seconds(650))
+        #expect(facility.racks[0].feedWatts[0] == 0, "nothing draws from the dead feed")
+        simulation.run(until: seconds(1_000))
+        return facility
+    }
+
+    @Test("A single-corded node behind a 4 ms STS rides through the loss of its feed and the return, within its 16 ms hold-up")
+    func ridesThrough() {
+        let facility = Self.run(transfer: .milliseconds(4))
+        let entries = facility.recorder.entries.filter { $0.component == "r01/n4" }.map(\.description)
+        #expect(entries == [
+            "00:10:00.004 r01/n4 sts_transfer to=B",
+            "00:10:00.004 r01/n4 rode_through feed=A",
+            "00:15:00.004 r01/n4 sts_transfer to=A",
+            "00:15:00.004 r01/n4 rode_through feed=A",
+        ])
+        #expect(facility.nodes[3].powerState == .on, "all six supplies on the cord carry 10.2 kW uncapped")
+    }
+
+    @Test("A switch slower than the hold-up drops the node for the difference")
+    func slowSwitchDrops() {
+        let facility = Self.run(transfer: .milliseconds(25))
+        let states = facility.recorder.entries.filter { $0.component == "r01/n4" && $0.kind.hasPrefix("node_") }.map(\.description)
+        #expect(states == [
+            "00:10:00.016 r01/n4 node_off delivered_kw=0.0",
+            "00:10:00.025 r01/n4 node_on delivered_kw=10.2",
+            "00:15:00.016 r01/n4 node_off delivered_kw=0.0",
+            "00:15:00.025 r01/n4 node_on delivered_kw=10.2",
+        ])
+    }
+}

@@ -42,6 +42,7 @@ public enum FacilityMessage: Sendable, Equatable {
     case batteryEvent
     case breakerTimer(FeedSide)
     case holdUpExpired(FeedSide)
+    case transferSwitchClosed
     case thermalCrossing
 }
 

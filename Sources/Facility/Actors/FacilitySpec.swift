@@ -106,17 +106,31 @@ public struct RackSpec: Sendable {
     }
 }
 
+/// How a node's supplies are fed.
+public enum Cording: Sendable, Equatable {
+    /// Half the supplies on feed A, half on feed B (N+N).
+    case dual
+    /// All supplies on one cord behind a static transfer switch that prefers `preferred` and
+    /// switches to the other feed, or back, with a gap of `transferTime` (about a quarter
+    /// cycle, 4 ms, facts), which the supplies' hold-up rides through.
+    case singleViaSTS(preferred: FeedSide, transferTime: SimDuration)
+
+    public static let sts = Cording.singleViaSTS(preferred: .a, transferTime: .milliseconds(4))
+}
+
 /// A GPU node as the facility sees it: electrical demand, power supplies, GPU thermal limits.
 public struct NodeSpec: Sendable {
     public var name: String
+    public var cording: Cording
     public var power: NodePowerProfile
     public var supplies: PowerSupplySet
     public var gpuThermal: GPUThermalGovernor
     public var initialUtilization: Double
 
     public init(name: String, power: NodePowerProfile = .dgxH100, supplies: PowerSupplySet = .dgxH100,
-                gpuThermal: GPUThermalGovernor = .h100Air, initialUtilization: Double = 0) {
+                gpuThermal: GPUThermalGovernor = .h100Air, initialUtilization: Double = 0, cording: Cording = .dual) {
         self.name = name
+        self.cording = cording
         self.power = power
         self.supplies = supplies
         self.gpuThermal = gpuThermal

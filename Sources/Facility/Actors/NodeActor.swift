@@ -20,9 +20,17 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     let recorder: FacilityRecorder
     public private(set) var utilization: Double
     var suppliesAlive: [Int]
-    /// Feed state as the supplies see it: a lost feed counts only after the hold-up time.
+    /// Input state as the supplies see it, per feed (for a single cord: index 0 is the cord):
+    /// a lost input counts only after the hold-up time.
     var feedLive = [true, true]
     var holdUpTimers: [EventHandle?] = [nil, nil]
+    /// What the rack says of each feed.
+    var upstream = [true, true]
+    /// Static transfer switch: the feed on the cord (nil while switching or with none live),
+    /// the feed the cord drew from last, and the switch in progress.
+    var switchSource: FeedSide? = .a
+    var drawSide = FeedSide.a
+    var switchTimer: EventHandle?
     public private(set) var governor: GPUThermalGovernor
     public private(set) var inletCelsius: Double
     public private(set) var powerState = PowerState.on
@@ -42,6 +50,10 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         utilization = spec.initialUtilization
         suppliesAlive = [spec.supplies.perFeed, spec.supplies.perFeed]
         governor = spec.gpuThermal
+        if case .singleViaSTS(let preferred, _) = spec.cording {
+            switchSource = preferred
+            drawSide = preferred
+        }
         self.inletCelsius = inletCelsius
         meter = EnergyMeter()
         self.recorder = recorder
@@ -61,18 +73,28 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         case .utilizationChanged(let value)?:
             utilization = min(1, max(0, value))
         case .feedChanged(let side, let available)?:
-            let s = side.rawValue
-            if available {
-                if let timer = holdUpTimers[s] {
-                    context.cancel(timer)
-                    holdUpTimers[s] = nil
-                    recorder.record(context.now, name, "rode_through", "feed=\(side)")
+            upstream[side.rawValue] = available
+            if case .singleViaSTS(let preferred, let transferTime) = spec.cording {
+                let wanted = upstream[preferred.rawValue] ? preferred : upstream[1 - preferred.rawValue] ? FeedSide(rawValue: 1 - preferred.rawValue) : nil
+                guard wanted != switchSource || switchSource == nil else { return }
+                if switchSource != nil {
+                    switchSource = nil
+                    _ = supplyInputChanged(.a, available: false, context: &context)
                 }
-                feedLive[s] = true
-            } else if feedLive[s] && holdUpTimers[s] == nil {
-                holdUpTimers[s] = context.setTimer(Envelope(facility: .holdUpExpired(side)), after: spec.supplies.holdUp)
+                if let switchTimer { context.cancel(switchTimer) }
+                switchTimer = wanted == nil ? nil
+                    : context.setTimer(Envelope(facility: .transferSwitchClosed), after: transferTime)
                 return
             }
+            guard supplyInputChanged(side, available: available, context: &context) else { return }
+        case .transferSwitchClosed?:
+            switchTimer = nil
+            guard case .singleViaSTS(let preferred, _) = spec.cording else { return }
+            let wanted = upstream[preferred.rawValue] ? preferred : FeedSide(rawValue: 1 - preferred.rawValue)!
+            switchSource = wanted
+            if wanted != drawSide { recorder.record(context.now, name, "sts_transfer", "to=\(wanted)") }
+            drawSide = wanted
+            guard supplyInputChanged(.a, available: true, context: &context) else { return }
         case .holdUpExpired(let side)?:
             holdUpTimers[side.rawValue] = nil
             feedLive[side.rawValue] = false
@@ -94,11 +116,38 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         evaluate(context: &context)
     }
 
+    /// The supplies' input on `side` (the cord, for a single-corded node) comes or goes.
+    /// A loss counts only when the hold-up runs out; returns whether the node must re-evaluate.
+    private func supplyInputChanged(_ side: FeedSide, available: Bool, context: inout SimContext<Envelope>) -> Bool {
+        let s = side.rawValue
+        if available {
+            if let timer = holdUpTimers[s] {
+                context.cancel(timer)
+                holdUpTimers[s] = nil
+                recorder.record(context.now, name, "rode_through", "feed=\(side)")
+            }
+            feedLive[s] = true
+            return true
+        }
+        if feedLive[s] && holdUpTimers[s] == nil {
+            holdUpTimers[s] = context.setTimer(Envelope(facility: .holdUpExpired(side)), after: spec.supplies.holdUp)
+        }
+        return false
+    }
+
     /// Recomputes supply, state, speed, draws and thresholds; sends only what changed.
     func evaluate(context: inout SimContext<Envelope>) {
         let demand = governor.state == .shutdown ? spec.power.hostIdleWatts : spec.power.demandWatts(utilization: utilization)
-        let outcome = spec.supplies.outcome(demandWatts: demand, aliveOnA: suppliesAlive[0], aliveOnB: suppliesAlive[1],
+        var outcome: PowerSupplySet.Outcome
+        if spec.cording == .dual {
+            outcome = spec.supplies.outcome(demandWatts: demand, aliveOnA: suppliesAlive[0], aliveOnB: suppliesAlive[1],
                                             feedA: feedLive[0], feedB: feedLive[1])
+        } else {
+            // Every supply hangs on the one cord, which draws from the feed the switch selected.
+            outcome = spec.supplies.outcome(demandWatts: demand, aliveOnA: suppliesAlive[0] + suppliesAlive[1], aliveOnB: 0,
+                                            feedA: feedLive[0], feedB: false)
+            (outcome.feedAWatts, outcome.feedBWatts) = drawSide == .a ? (outcome.deliveredWatts, 0) : (0, outcome.deliveredWatts)
+        }
         let state = PowerState(rawValue: outcome.state.rawValue)!
         if state != powerState {
             recorder.record(context.now, name, "node_\(state.rawValue)", "delivered_kw=\(outcome.deliveredWatts / 1000)")
