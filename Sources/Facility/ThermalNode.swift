@@ -148,6 +148,45 @@ public struct ThermalNode: Sendable, Equatable {
         return nil
     }
 
+    /// How long until the cooling has removed `joules` more heat under the present inputs,
+    /// nil if it never does. Linear regimes remove at a constant rate (closed form); in the
+    /// exponential regime the removed heat P·t − C·(T(t) − T0) is monotone in t and is solved
+    /// by bisection to well below a nanosecond. Rounded up to the nanosecond.
+    public func timeToRemove(_ joules: Double) -> SimDuration? {
+        if joules <= 0 { return .zero }
+        var node = self
+        var elapsed = 0.0, remaining = joules
+        for _ in 0 ..< 3 {
+            let segment = node.currentSegment()
+            let start = node.temperatureCelsius
+            let exit = segment.secondsToLeave(from: start)
+            // Heat removed after `t` seconds in this segment, by energy balance.
+            func removed(_ t: Double) -> Double {
+                node.heatWatts * t - node.capacitanceJoulesPerKelvin * (segment.temperature(from: start, after: t) - start)
+            }
+            var upper = exit ?? 1
+            if exit == nil {
+                while removed(upper) < remaining {
+                    upper *= 2
+                    if upper > 1e12 { return nil }  // removal converges: never reaches `joules`
+                }
+            }
+            if removed(upper) >= remaining {
+                var lower = 0.0
+                for _ in 0 ..< 200 where upper - lower > 1e-12 * max(1, upper) {
+                    let middle = (lower + upper) / 2
+                    if removed(middle) < remaining { lower = middle } else { upper = middle }
+                }
+                return SimDuration(nanoseconds: Int64(((elapsed + upper) * 1e9).rounded(.up)))
+            }
+            guard let exit, let boundary = segment.boundary else { return nil }
+            remaining -= removed(exit)
+            elapsed += exit
+            node.temperatureCelsius = boundary
+        }
+        return nil
+    }
+
     /// The regime the node is in now and its closed form.
     func currentSegment() -> Segment {
         let t = temperatureCelsius, supply = cooling.supplyTemperatureCelsius

@@ -322,3 +322,26 @@ struct StaticTransferSwitchTests {
         ])
     }
 }
+
+@Suite("Chilled-water plant")
+struct ChillerTests {
+    @Test("A chiller failure is carried by the buffer for exactly its energy / load, then the zone heats to throttle")
+    func bufferRideThrough() {
+        var spec = RackScenario.spec()
+        spec.zones[0].chilledWaterBufferJoules = 40_800 * 600  // ten minutes of the rack's heat
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(spec, into: &simulation)
+        simulation.run(until: seconds(60))
+        let before = facility.energy(at: simulation.now)
+        facility.inject(.chillerFailure(zone: 0), at: seconds(60), into: &simulation)
+        simulation.run(until: seconds(3_000))
+        let empty = facility.recorder.entries(kind: "chilled_water_buffer_empty").map(\.time.seconds)
+        #expect(empty.count == 1 && abs(empty[0] - 660) < 0.001, "the zone sat at 27 C removing 40.8 kW: \(empty)")
+        let throttle = 660 + 20 / (40_800 / 600_000.0)
+        let throttled = facility.recorder.entries(kind: "gpu_throttled").map(\.time.seconds)
+        #expect(throttled.count == 4 && throttled.allSatisfy { abs($0 - throttle) < 0.001 }, "\(throttled) vs \(throttle)")
+        // While the buffer carried the load the chiller drew nothing: the interval's PUE fell.
+        let during = facility.energy(at: seconds(3_000)).since(before)
+        #expect(during.pue < before.pue)
+    }
+}

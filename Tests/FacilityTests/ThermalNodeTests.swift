@@ -98,4 +98,25 @@ struct ThermalNodeTests {
         #expect(abs(node.heatInJoules - node.heatRemovedJoules - 2e5 * (node.temperatureCelsius - 15)) < 1e-3)
         #expect(abs(probe.temperatureCelsius - node.temperatureCelsius) < 1e-9, "many small steps equal one big step")
     }
+
+    @Test("timeToRemove: the heat removed by the returned time is the amount asked, across regimes")
+    func timeToRemove() throws {
+        let cooling = Cooling(conductanceWattsPerKelvin: 1_000, supplyTemperatureCelsius: 20, capacityWatts: 10_000)
+        // Starts below supply (nothing removed), then proportional, then saturated at 10 kW.
+        let node = ThermalNode(capacitanceJoulesPerKelvin: 2e5, temperatureCelsius: 15, heatWatts: 15_000, cooling: cooling)
+        for joules in [1e3, 1e5, 1e6, 5e6, 2e7] {
+            let t = try #require(node.timeToRemove(joules))
+            var probe = node
+            probe.advance(to: .at(t))
+            #expect(abs(probe.heatRemovedJoules - joules) < 1e-6 * joules + 0.02, "\(joules) J: removed \(probe.heatRemovedJoules) J by \(t)")
+        }
+        // In the saturated regime it is a straight line: 10 kW.
+        var saturated = node
+        saturated.advance(to: .at(.hours(1)))
+        #expect(within(saturated.timeToRemove(1e6), 100, 1e-6))
+        // With no heat the removal converges (to C·(T0 − T_supply)) and never reaches more.
+        let cooling0 = ThermalNode(capacitanceJoulesPerKelvin: 2e5, temperatureCelsius: 25, heatWatts: 0, cooling: cooling)
+        #expect(cooling0.timeToRemove(2e5 * 5 * 0.99) != nil)
+        #expect(cooling0.timeToRemove(2e5 * 5 * 1.01) == nil)
+    }
 }

@@ -16,6 +16,8 @@ public enum FacilityFault: Sendable, Equatable {
     case supplyRepair(node: Int, FeedSide)
     case coolingUnitFailure(zone: Int, unit: Int)
     case coolingUnitRepair(zone: Int, unit: Int)
+    case chillerFailure(zone: Int)
+    case chillerRepair(zone: Int)
     /// A CDU heat exchanger (unit) of a coolant loop.
     case coolantUnitFailure(loop: Int, unit: Int)
     case coolantUnitRepair(loop: Int, unit: Int)
@@ -33,6 +35,8 @@ public struct FacilitySnapshot: Sendable, Equatable {
     public var itWatts: Double
     public var coolingWatts: Double
     public var facilityWatts: Double { feedInputWatts.reduce(0, +) + coolingWatts }
+    /// Instantaneous PUE (facility power over IT power); `FacilityEnergy` gives it over intervals.
+    public var pue: Double { itWatts > 0 ? facilityWatts / itWatts : .nan }
     public var zoneCelsius: [Double]
     public var coolantCelsius: [Double]
     /// The highest inlet temperature of any zone from time zero to this snapshot, exact.
@@ -57,6 +61,14 @@ public struct FacilityEnergy: Sendable, Equatable {
     public var coolingJoules: Double
     public var facilityJoules: Double { utilityJoules + coolingJoules }
     public var pue: Double { itJoules > 0 ? facilityJoules / itJoules : .nan }
+
+    /// The accounts between `earlier` and these: PUE over any interval is `since(earlier).pue`.
+    public func since(_ earlier: FacilityEnergy) -> FacilityEnergy {
+        FacilityEnergy(utilityJoules: utilityJoules - earlier.utilityJoules,
+                       batteryStoredChangeJoules: batteryStoredChangeJoules - earlier.batteryStoredChangeJoules,
+                       itJoules: itJoules - earlier.itJoules, upsLossJoules: upsLossJoules - earlier.upsLossJoules,
+                       coolingJoules: coolingJoules - earlier.coolingJoules)
+    }
 }
 
 /// A built facility: its actors inside a simulation, and typed references to read them
@@ -170,6 +182,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
         case .supplyRepair(let node, let side): (message, target) = (.supplyRepaired(side), nodeIDs[node])
         case .coolingUnitFailure(let zone, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zone])
         case .coolingUnitRepair(let zone, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zone])
+        case .chillerFailure(let zone): (message, target) = (.chillerFailed, zoneIDs[zone])
+        case .chillerRepair(let zone): (message, target) = (.chillerRepaired, zoneIDs[zone])
         case .coolantUnitFailure(let loop, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zones.count + loop])
         case .coolantUnitRepair(let loop, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zones.count + loop])
         case .rearDoorFailure(let rack): (message, target) = (.rearDoorFailed, rackIDs[rack])

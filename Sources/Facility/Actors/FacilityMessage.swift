@@ -23,6 +23,8 @@ public enum FacilityMessage: Sendable, Equatable {
     case rearDoorRepaired
     case coolingUnitFailed(unit: Int)
     case coolingUnitRepaired(unit: Int)
+    case chillerFailed
+    case chillerRepaired
 
     // Power flowing down: is the source upstream of the receiver energised?
     case sourceChanged(available: Bool)
@@ -44,6 +46,7 @@ public enum FacilityMessage: Sendable, Equatable {
     case holdUpExpired(FeedSide)
     case transferSwitchClosed
     case thermalCrossing
+    case chilledWaterBufferEmpty
 }
 
 /// A world message that can carry facility messages: lets a larger world (facility plus

@@ -56,11 +56,17 @@ public struct ZoneSpec: Sendable {
     /// Inlet temperature above which the zone logs that it left the allowable range
     /// (and, 0.5 K lower, that it is back).
     public var allowableInletCelsius: Double
+    /// Cold energy in the chilled-water buffer (stratified tank) behind the zone's units: when
+    /// the chiller fails they keep cooling until they have taken this much heat. Nil: the
+    /// chiller is not modelled (it never fails). Refilled at once on repair [simplification].
+    public var chilledWaterBufferJoules: Double?
 
     /// Fan power 2% of a unit's capacity and chiller COP 5 [engineering estimates]; allowable
     /// inlet 32 C (ASHRAE TC9.9 class A1, facts).
     public init(name: String, capacitanceJoulesPerKelvin: Double, initialCelsius: Double, coolingUnits: [Cooling],
-                fanWattsPerUnit: Double? = nil, chillerCOP: Double = 5, allowableInletCelsius: Double = 32) {
+                fanWattsPerUnit: Double? = nil, chillerCOP: Double = 5, allowableInletCelsius: Double = 32,
+                chilledWaterBufferJoules: Double? = nil) {
+        self.chilledWaterBufferJoules = chilledWaterBufferJoules
         self.allowableInletCelsius = allowableInletCelsius
         self.name = name
         self.capacitanceJoulesPerKelvin = capacitanceJoulesPerKelvin

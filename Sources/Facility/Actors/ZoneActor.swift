@@ -37,6 +37,13 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
     /// Alarm deadband: back within the allowable range only 0.5 K below the limit.
     static var allowableDeadbandKelvin: Double { 0.5 }
     public private(set) var aboveAllowable: Bool
+    let bufferJoules: Double?
+    public private(set) var chillerAlive = true
+    public private(set) var bufferEmpty = false
+    /// Heat removed up to the chiller's failure, and removed while it was down (no chiller power).
+    var removedAtChillerFailure = 0.0
+    var removedWithoutChiller = 0.0
+    var bufferTimer: EventHandle?
     public private(set) var fanMeter: EnergyMeter
 
     init(name: String, spec: ZoneSpec, rackCount: Int, nodes: [ComponentID], recorder: FacilityRecorder) {
@@ -54,6 +61,7 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
         fanMeter = EnergyMeter(watts: fanWattsPerUnit * Double(spec.coolingUnits.count))
         allowableCelsius = spec.allowableInletCelsius
         aboveAllowable = spec.initialCelsius >= spec.allowableInletCelsius
+        bufferJoules = spec.chilledWaterBufferJoules
         self.recorder = recorder
     }
 
@@ -67,9 +75,10 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
         return node.maxTemperatureCelsius
     }
 
-    /// Cooling electrical power at `time`: fans plus the chiller's share of the heat removed.
+    /// Cooling electrical power at `time`: fans plus the chiller's share of the heat removed
+    /// (nothing while the chiller is down and the buffer carries the load).
     public func coolingWatts(at time: SimTime) -> Double {
-        fanMeter.watts + thermal.cooling.removedWatts(at: temperature(at: time)) / chillerCOP
+        fanMeter.watts + (chillerAlive ? thermal.cooling.removedWatts(at: temperature(at: time)) / chillerCOP : 0)
     }
 
     /// Cooling electrical energy up to `time`.
@@ -77,7 +86,13 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
         var node = thermal, fans = fanMeter
         node.advance(to: time)
         fans.advance(to: time)
-        return fans.joules + node.heatRemovedJoules / chillerCOP
+        let withoutChiller = removedWithoutChiller + (chillerAlive ? 0 : node.heatRemovedJoules - removedAtChillerFailure)
+        return fans.joules + (node.heatRemovedJoules - withoutChiller) / chillerCOP
+    }
+
+    /// The units that are alive, if the chilled water still holds.
+    var effectiveCooling: Cooling {
+        chillerAlive || !bufferEmpty ? zip(units, unitAlive).filter(\.1).map(\.0).reduce(Cooling.none, +) : .none
     }
 
     public var coolingCapacityWatts: Double { thermal.cooling.capacityWatts }
@@ -94,8 +109,29 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             guard unit < units.count, unitAlive[unit] != alive else { return }
             unitAlive[unit] = alive
             recorder.record(context.now, name, alive ? "cooling_unit_repaired" : "cooling_unit_failed", "unit=\(unit)")
-            thermal.setCooling(zip(units, unitAlive).filter(\.1).map(\.0).reduce(Cooling.none, +), at: context.now)
+            thermal.setCooling(effectiveCooling, at: context.now)
             fanMeter.set(fanWattsPerUnit * Double(unitAlive.filter { $0 }.count), at: context.now)
+        case .chillerFailed?:
+            guard chillerAlive else { return }
+            thermal.advance(to: context.now)
+            chillerAlive = false
+            removedAtChillerFailure = thermal.heatRemovedJoules
+            bufferEmpty = (bufferJoules ?? 0) <= 0
+            recorder.record(context.now, name, "chiller_failed", "buffer_mj=\((bufferJoules ?? 0) / 1e6)")
+            if bufferEmpty { thermal.setCooling(effectiveCooling, at: context.now) }
+        case .chilledWaterBufferEmpty?:
+            bufferTimer = nil
+            bufferEmpty = true
+            recorder.record(context.now, name, "chilled_water_buffer_empty")
+            thermal.setCooling(effectiveCooling, at: context.now)
+        case .chillerRepaired?:
+            guard !chillerAlive else { return }
+            thermal.advance(to: context.now)
+            removedWithoutChiller += thermal.heatRemovedJoules - removedAtChillerFailure
+            chillerAlive = true
+            bufferEmpty = false
+            recorder.record(context.now, name, "chiller_repaired")
+            thermal.setCooling(effectiveCooling, at: context.now)
         case .inletThresholds(let child, let up, let down)?:
             thermal.advance(to: context.now)
             generations[child] &+= 1
@@ -134,6 +170,18 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             return
         }
         rescheduleCrossing(context: &context)
+        rescheduleBufferEmpty(context: &context)
+    }
+
+    /// While the chiller is down, one timer at the exact time the units will have taken the
+    /// buffer's cold, rescheduled whenever heat or cooling changes.
+    private func rescheduleBufferEmpty(context: inout SimContext<Envelope>) {
+        if let bufferTimer { context.cancel(bufferTimer) }
+        bufferTimer = nil
+        guard !chillerAlive, !bufferEmpty, let bufferJoules else { return }
+        thermal.advance(to: context.now)
+        let left = bufferJoules - (thermal.heatRemovedJoules - removedAtChillerFailure)
+        bufferTimer = thermal.timeToRemove(left).map { context.setTimer(Envelope(facility: .chilledWaterBufferEmpty), after: $0) }
     }
 
     private func isStale(_ threshold: Threshold) -> Bool { generations[threshold.child] != threshold.generation }
