@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SimKernel", package: rootPackage),
                 .product(name: "Phold", package: rootPackage),
+                .product(name: "Facility", package: rootPackage),
             ],
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -345,3 +345,49 @@ struct ChillerTests {
         #expect(during.pue < before.pue)
     }
 }
+
+@Suite("Floor distribution")
+struct FloorDistributionTests {
+    /// A row of four 44 kW racks (16 DGX H100 at full load) behind one floor PDU per feed.
+    static func row(unitAmperes: Double) -> FacilitySpec {
+        var spec = RackScenario.spec()
+        spec.racks = (1 ... 4).map { index in
+            RackSpec(name: "r0\(index)", nodes: (1 ... 4).map { NodeSpec(name: "n\($0)", initialUtilization: 1) }, distribution: 0)
+        }
+        spec.zones[0].coolingUnits = [Cooling(conductanceWattsPerKelvin: 4 * RackScenario.rackWatts / 7, supplyTemperatureCelsius: 20,
+                                              capacityWatts: 200_000)]
+        spec.distribution = [DistributionSpec(name: "row-1", ratedCurrentAmperes: unitAmperes)]
+        return spec
+    }
+
+    @Test("A floor PDU tripped by a fault moves its row to the other feed: every node capped, none off")
+    func faultTrip() {
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(Self.row(unitAmperes: 250), into: &simulation)
+        facility.inject(.distributionTrip(unit: 0, .a), at: seconds(60), into: &simulation)
+        simulation.run(until: seconds(120))
+        #expect(facility.distribution[0].circuit.tripped && facility.distribution[0].circuit.loadWatts == 0)
+        #expect(facility.distribution[1].circuit.loadWatts == 16 * 9_900)
+        #expect(facility.nodes.allSatisfy { $0.powerState == .capped })
+        #expect(facility.upses[0].ups.outputWatts == 0 && facility.upses[1].ups.outputWatts == 16 * 9_900)
+        // 158.4 kW on a 250 A unit is 91% of its rating: held, but flagged.
+        #expect(facility.recorder.entries(kind: "pdu_above_80_percent").contains { $0.component == "row-1-B" })
+    }
+
+    @Test("Feed A lost under a 160 A floor PDU: the B unit trips at its breaker's exact time and the row goes dark")
+    func overloadTrip() {
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(Self.row(unitAmperes: 160), into: &simulation)
+        simulation.run(until: seconds(3_600))
+        facility.inject(.upsFailure(.a, toBypass: false), at: seconds(3_600), into: &simulation)
+        simulation.run(until: seconds(7_200))
+        let tau = CircuitBreaker.defaultThermalTimeConstant.seconds
+        let normal = 81_600 / (sqrt(3) * 400) / 160, overload = 158_400 / (sqrt(3) * 400) / 160
+        // Warm from an hour at 0.74 In; the overload starts when the A supplies' hold-up ends.
+        let theta = normal * normal * (1 - exp(-3_600.016 / tau))
+        let expected = 3_600.016 + tau * log((overload * overload - theta) / (overload * overload - 1.13 * 1.13))
+        let trips = facility.recorder.entries(kind: "breaker_trip").map(\.time.seconds)
+        #expect(trips.count == 1 && abs(trips[0] - expected) < 0.001, "\(trips) vs \(expected)")
+        #expect(facility.nodes.allSatisfy { $0.powerState == .off }, "the whole row is dark")
+    }
+}

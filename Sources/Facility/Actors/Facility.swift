@@ -12,6 +12,9 @@ public enum FacilityFault: Sendable, Equatable {
     case upsModuleRepair(FeedSide)
     case breakerTrip(rack: Int, FeedSide)
     case breakerReset(rack: Int, FeedSide)
+    /// The breaker of a floor distribution unit (PDU/RPP) on one feed.
+    case distributionTrip(unit: Int, FeedSide)
+    case distributionReset(unit: Int, FeedSide)
     case supplyFailure(node: Int, FeedSide)
     case supplyRepair(node: Int, FeedSide)
     case coolingUnitFailure(zone: Int, unit: Int)
@@ -78,6 +81,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
     public let recorder = FacilityRecorder()
     public let standby: [StandbyPowerActor<Envelope>]
     public let upses: [UPSActor<Envelope>]
+    /// Floor distribution units, unit by unit: A then B for each.
+    public let distribution: [DistributionActor<Envelope>]
     public let zones: [ZoneActor<Envelope>]
     /// Coolant loops (CDUs): the same actor as an air zone, for water.
     public let coolantLoops: [ZoneActor<Envelope>]
@@ -85,7 +90,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
     public let nodes: [NodeActor<Envelope>]
     /// For each node, the index in `zones + coolantLoops` of the volume that cools its GPUs.
     let nodeVolume: [Int]
-    let standbyIDs: [ComponentID], upsIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID], nodeIDs: [ComponentID]
+    let standbyIDs: [ComponentID], upsIDs: [ComponentID], distributionIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID], nodeIDs: [ComponentID]
 
     /// Adds the facility's actors to `simulation` and schedules each node's initial utilisation
     /// at the simulation's current time, which settles draws, heat and thresholds.
@@ -96,6 +101,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
     private init(_ spec: FacilitySpec, into simulation: inout Simulation<ObjectComponent<Envelope>>) {
         precondition(spec.feeds.count == 2, "a 2N facility has feeds A and B")
         precondition(spec.racks.allSatisfy { $0.zone >= 0 && $0.zone < spec.zones.count }, "rack in unknown zone")
+        precondition(spec.racks.allSatisfy { ($0.distribution ?? 0) >= 0 && ($0.distribution ?? 0) < max(1, spec.distribution.count) },
+                     "rack on unknown distribution unit")
         precondition(spec.racks.allSatisfy { ($0.coolantLoop ?? 0) >= 0 && ($0.coolantLoop ?? 0) < max(1, spec.coolantLoops.count) },
                      "rack on unknown coolant loop")
         // Identities follow registration order, so every actor can be told its peers up front.
@@ -106,11 +113,22 @@ public final class Facility<Envelope: FacilityEnvelope> {
         }
         standbyIDs = ids(2)
         upsIDs = ids(2)
+        distributionIDs = ids(2 * spec.distribution.count)  // unit u, feed s at 2u + s
         zoneIDs = ids(spec.zones.count + spec.coolantLoops.count)  // air zones, then coolant loops
         rackIDs = ids(spec.racks.count)
         nodeIDs = ids(spec.racks.reduce(0) { $0 + $1.nodes.count })
 
-        let recorder = recorder, upsIDs = upsIDs, rackIDs = rackIDs, zoneIDs = zoneIDs
+        let recorder = recorder, upsIDs = upsIDs, rackIDs = rackIDs, zoneIDs = zoneIDs, distributionIDs = distributionIDs
+        // Each feed's UPS feeds the distribution units, then the racks wired to it directly.
+        let directRacks = spec.racks.indices.filter { spec.racks[$0].distribution == nil }
+        var unitRacks = Array(repeating: [Int](), count: spec.distribution.count)
+        for (index, rack) in spec.racks.enumerated() { if let unit = rack.distribution { unitRacks[unit].append(index) } }
+        func upstream(ofRack index: Int, side: FeedSide) -> (id: ComponentID, child: Int) {
+            if let unit = spec.racks[index].distribution {
+                return (distributionIDs[2 * unit + side.rawValue], unitRacks[unit].firstIndex(of: index)!)
+            }
+            return (upsIDs[side.rawValue], spec.distribution.count + directRacks.firstIndex(of: index)!)
+        }
         let volumes = spec.zones + spec.coolantLoops
         var volumeRacks = Array(repeating: 0, count: volumes.count)
         var volumeNodes = Array(repeating: [ComponentID](), count: volumes.count)
@@ -127,7 +145,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
                 volumeNodes[gpuVolume].append(nodeIDs[firstNode + slot])
                 nodeVolume.append(gpuVolume)
             }
-            racks.append(RackActor(name: rack.name, index: rackIndex, spec: rack, upses: upsIDs, zone: zoneIDs[rack.zone],
+            racks.append(RackActor(name: rack.name, spec: rack,
+                                   upstream: FeedSide.allCases.map { upstream(ofRack: rackIndex, side: $0) }, zone: zoneIDs[rack.zone],
                                    zoneChild: volumeRacks[rack.zone], coolantLoop: loop.map { (zoneIDs[$0], volumeRacks[$0]) },
                                    nodes: rackNodeIDs, recorder: recorder))
             volumeRacks[rack.zone] += 1
@@ -135,7 +154,15 @@ public final class Facility<Envelope: FacilityEnvelope> {
         }
         self.nodeVolume = nodeVolume
         upses = FeedSide.allCases.map { side in
-            UPSActor(name: "ups-\(side)", side: side, spec: spec.feeds[side.rawValue], racks: rackIDs, recorder: recorder)
+            let children = spec.distribution.indices.map { distributionIDs[2 * $0 + side.rawValue] } + directRacks.map { rackIDs[$0] }
+            return UPSActor(name: "ups-\(side)", side: side, spec: spec.feeds[side.rawValue], children: children, recorder: recorder)
+        }
+        distribution = spec.distribution.enumerated().flatMap { unit, unitSpec in
+            FeedSide.allCases.map { side in
+                DistributionActor<Envelope>(name: "\(unitSpec.name)-\(side)", side: side, spec: unitSpec,
+                                            ups: (upsIDs[side.rawValue], unit), racks: unitRacks[unit].map { rackIDs[$0] },
+                                            recorder: recorder)
+            }
         }
         let volumeActors = volumes.enumerated().map { index, volume in
             ZoneActor<Envelope>(name: volume.name, spec: volume, rackCount: volumeRacks[index], nodes: volumeNodes[index],
@@ -156,6 +183,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
         self.racks = racks
         self.nodes = nodes
         for actor in upses { simulation.add(ObjectComponent(actor)) }
+        for actor in distribution { simulation.add(ObjectComponent(actor)) }
         for actor in zones + coolantLoops { simulation.add(ObjectComponent(actor)) }
         for actor in racks { simulation.add(ObjectComponent(actor)) }
         for actor in nodes { simulation.add(ObjectComponent(actor)) }
@@ -178,6 +206,8 @@ public final class Facility<Envelope: FacilityEnvelope> {
         case .upsModuleRepair(let side): (message, target) = (.upsModuleRepaired, upsIDs[side.rawValue])
         case .breakerTrip(let rack, let side): (message, target) = (.breakerTripped(side), rackIDs[rack])
         case .breakerReset(let rack, let side): (message, target) = (.breakerReset(side), rackIDs[rack])
+        case .distributionTrip(let unit, let side): (message, target) = (.breakerTripped(side), distributionIDs[2 * unit + side.rawValue])
+        case .distributionReset(let unit, let side): (message, target) = (.breakerReset(side), distributionIDs[2 * unit + side.rawValue])
         case .supplyFailure(let node, let side): (message, target) = (.supplyFailed(side), nodeIDs[node])
         case .supplyRepair(let node, let side): (message, target) = (.supplyRepaired(side), nodeIDs[node])
         case .coolingUnitFailure(let zone, let unit): (message, target) = (.coolingUnitFailed(unit: unit), zoneIDs[zone])

@@ -8,10 +8,14 @@ public struct FacilitySpec: Sendable {
     /// lumped model as an air zone, with the loop's water and cold plates as the thermal mass
     /// and the CDU's heat exchangers to facility water as its cooling units.
     public var coolantLoops: [ZoneSpec]
+    /// Floor distribution units (PDU/RPP) between the UPSs and rows of racks, one per feed each.
+    public var distribution: [DistributionSpec]
     public var racks: [RackSpec]
 
-    public init(feedA: FeedSpec, feedB: FeedSpec, zones: [ZoneSpec], coolantLoops: [ZoneSpec] = [], racks: [RackSpec]) {
+    public init(feedA: FeedSpec, feedB: FeedSpec, zones: [ZoneSpec], coolantLoops: [ZoneSpec] = [],
+                distribution: [DistributionSpec] = [], racks: [RackSpec]) {
         feeds = [feedA, feedB]
+        self.distribution = distribution
         self.zones = zones
         self.coolantLoops = coolantLoops
         self.racks = racks
@@ -40,6 +44,21 @@ public struct FeedSpec: Sendable {
         self.generatorFailToStartProbability = generatorFailToStartProbability
         self.upsBatteryRuntimeAtFullLoad = upsBatteryRuntimeAtFullLoad
         self.upsLosses = upsLosses
+    }
+}
+
+/// A floor distribution unit (PDU or RPP) feeding a row of racks: on each feed, one breaker.
+public struct DistributionSpec: Sendable {
+    public var name: String
+    public var lineVoltage: Double
+    public var ratedCurrentAmperes: Double
+    public var breakerCurve: CircuitBreaker.Curve
+
+    public init(name: String, ratedCurrentAmperes: Double, lineVoltage: Double = 400, breakerCurve: CircuitBreaker.Curve = .c) {
+        self.name = name
+        self.ratedCurrentAmperes = ratedCurrentAmperes
+        self.lineVoltage = lineVoltage
+        self.breakerCurve = breakerCurve
     }
 }
 
@@ -87,6 +106,8 @@ public struct RackSpec: Sendable {
     public var breakerCurve: CircuitBreaker.Curve
     /// Heat the rear door can take out of the rack's exhaust; nil without a door.
     public var rearDoorCapacityWatts: Double?
+    /// The floor distribution unit feeding this rack, nil for a rack fed from the UPSs directly.
+    public var distribution: Int?
     /// The coolant loop of direct liquid cooling, nil for air-cooled racks.
     public var coolantLoop: Int?
     /// Share of the nodes' heat that goes to the coolant loop (the rest goes to the air).
@@ -96,7 +117,9 @@ public struct RackSpec: Sendable {
     /// 44 kW budget (Gasan AI DC, facts); 400 V 63 A three-phase PDUs (~43 kW, facts).
     public init(name: String, zone: Int = 0, nodes: [NodeSpec], powerBudgetWatts: Double = 44_000,
                 pduLineVoltage: Double = 400, pduRatedCurrentAmperes: Double = 63, breakerCurve: CircuitBreaker.Curve = .c,
-                rearDoorCapacityWatts: Double? = nil, coolantLoop: Int? = nil, liquidFraction: Double = 0) {
+                rearDoorCapacityWatts: Double? = nil, coolantLoop: Int? = nil, liquidFraction: Double = 0,
+                distribution: Int? = nil) {
+        self.distribution = distribution
         precondition((coolantLoop == nil) == (liquidFraction == 0) && (0 ... 1).contains(liquidFraction),
                      "a liquid fraction in (0, 1] needs a coolant loop, and a loop needs a fraction")
         self.coolantLoop = coolantLoop

@@ -1,27 +1,28 @@
 public import SimKernel
 
-/// A feed's UPS as an actor: carries the sum of its racks' draws on that feed, rides on its
-/// battery when its input goes, and drops its racks when the battery empties first.
+/// A feed's UPS as an actor: carries the sum of its children's draws on that feed (floor
+/// distribution units, or racks fed directly), rides on its battery when its input goes, and
+/// drops its children when the battery empties first.
 public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
     public typealias Message = Envelope
 
     public let name: String
     public let side: FeedSide
     public private(set) var ups: UPS
-    let racks: [ComponentID]
+    let children: [ComponentID]
     let recorder: FacilityRecorder
-    var rackLoads: [Double]
+    var childLoads: [Double]
     var totalLoadWatts = 0.0
     var batteryTimer: EventHandle?
     var overloadRecorded = false
 
-    init(name: String, side: FeedSide, spec: FeedSpec, racks: [ComponentID], recorder: FacilityRecorder) {
+    init(name: String, side: FeedSide, spec: FeedSpec, children: [ComponentID], recorder: FacilityRecorder) {
         self.name = name
         self.side = side
         ups = UPS(ratedPowerWatts: spec.upsRatedPowerWatts, modules: spec.upsModules, losses: spec.upsLosses,
                   batteryRuntimeAtFullLoad: spec.upsBatteryRuntimeAtFullLoad)
-        self.racks = racks
-        rackLoads = Array(repeating: 0, count: racks.count)
+        self.children = children
+        childLoads = Array(repeating: 0, count: children.count)
         self.recorder = recorder
     }
 
@@ -31,8 +32,8 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
         case .sourceChanged(let available)?:
             ups.setInputAvailable(available, at: context.now)
         case .loadChanged(let child, let watts)?:
-            totalLoadWatts = max(0, totalLoadWatts + watts - rackLoads[child])
-            rackLoads[child] = watts
+            totalLoadWatts = max(0, totalLoadWatts + watts - childLoads[child])
+            childLoads[child] = watts
             ups.setLoad(totalLoadWatts, at: context.now)
             if (totalLoadWatts > ups.ratedPowerWatts) != overloadRecorded {
                 overloadRecorded.toggle()
@@ -63,8 +64,8 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
             context.setTimer(Envelope(facility: .batteryEvent), after: $0)
         }
         if ups.isOutputLive != wasLive {
-            for rack in racks {
-                context.send(Envelope(facility: .feedChanged(side, available: ups.isOutputLive)), to: rack)
+            for child in children {
+                context.send(Envelope(facility: .feedChanged(side, available: ups.isOutputLive)), to: child)
             }
         }
     }
