@@ -391,3 +391,21 @@ struct FloorDistributionTests {
         #expect(facility.nodes.allSatisfy { $0.powerState == .off }, "the whole row is dark")
     }
 }
+
+@Suite("Power supply faults")
+struct SupplyFaultTests {
+    @Test("A node with one B supply failed survives on both feeds, and shuts down when feed A goes (2 live supplies < 3)")
+    func belowMinimum() {
+        var run = RackScenario()
+        run.facility.inject(.supplyFailure(node: 0, .b), at: seconds(10), into: &run.simulation)
+        run.simulation.run(until: seconds(20))
+        #expect(run.facility.nodes[0].powerState == .on, "5 supplies carry 10.2 kW")
+        run.facility.inject(.upsFailure(.a, toBypass: false), at: seconds(30), into: &run.simulation)
+        run.simulation.run(until: seconds(40))
+        #expect(run.facility.nodes[0].powerState == .off)
+        #expect(run.facility.nodes.dropFirst().allSatisfy { $0.powerState == .capped })
+        run.facility.inject(.supplyRepair(node: 0, .b), at: seconds(50), into: &run.simulation)
+        run.simulation.run(until: seconds(60))
+        #expect(run.facility.nodes[0].powerState == .capped, "back on three B supplies")
+    }
+}
