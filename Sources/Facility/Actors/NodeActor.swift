@@ -8,7 +8,7 @@ public import SimKernel
 /// exactly when one is crossed.
 public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     public typealias Message = Envelope
-    public enum PowerState: String, Sendable { case on, capped, off }
+    public typealias PowerState = PowerSupplySet.Outcome.State
 
     public let name: String
     let rack: ComponentID
@@ -75,7 +75,7 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         case .feedChanged(let side, let available)?:
             upstream[side.rawValue] = available
             if case .singleViaSTS(let preferred, let transferTime) = spec.cording {
-                let wanted = upstream[preferred.rawValue] ? preferred : upstream[1 - preferred.rawValue] ? FeedSide(rawValue: 1 - preferred.rawValue) : nil
+                let wanted = switchChoice(preferring: preferred)
                 guard wanted != switchSource || switchSource == nil else { return }
                 if switchSource != nil {
                     switchSource = nil
@@ -89,8 +89,8 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
             guard supplyInputChanged(side, available: available, context: &context) else { return }
         case .transferSwitchClosed?:
             switchTimer = nil
-            guard case .singleViaSTS(let preferred, _) = spec.cording else { return }
-            let wanted = upstream[preferred.rawValue] ? preferred : FeedSide(rawValue: 1 - preferred.rawValue)!
+            // The timer is cancelled whenever no feed is live, so one is live now.
+            guard case .singleViaSTS(let preferred, _) = spec.cording, let wanted = switchChoice(preferring: preferred) else { return }
             switchSource = wanted
             if wanted != drawSide { recorder.record(context.now, name, "sts_transfer", "to=\(wanted)") }
             drawSide = wanted
@@ -114,6 +114,12 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
             return
         }
         evaluate(context: &context)
+    }
+
+    /// The feed a static transfer switch connects: the preferred one if live, else the other if live.
+    private func switchChoice(preferring preferred: FeedSide) -> FeedSide? {
+        let other = FeedSide(rawValue: 1 - preferred.rawValue)!
+        return upstream[preferred.rawValue] ? preferred : upstream[other.rawValue] ? other : nil
     }
 
     /// The supplies' input on `side` (the cord, for a single-corded node) comes or goes.
@@ -148,7 +154,7 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
                                             feedA: feedLive[0], feedB: false)
             (outcome.feedAWatts, outcome.feedBWatts) = drawSide == .a ? (outcome.deliveredWatts, 0) : (0, outcome.deliveredWatts)
         }
-        let state = PowerState(rawValue: outcome.state.rawValue)!
+        let state = outcome.state
         if state != powerState {
             recorder.record(context.now, name, "node_\(state.rawValue)", "delivered_kw=\(outcome.deliveredWatts / 1000)")
             powerState = state
