@@ -1,4 +1,4 @@
-public import SimKernel
+import SimKernel
 
 /// A three-phase circuit behind a thermal-magnetic breaker: its load, whether it is fed and
 /// closed, and the one timer at the breaker's exact trip time, re-armed on every load change.
