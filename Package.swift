@@ -4,6 +4,7 @@
 // Dependencies run one way (see docs/ARCHITECTURE.md):
 //   SimKernel  <-  Phold (kernel workload)  <-  dctwin (CLI)
 //   SimKernel  <-  Facility (physics of power and cooling)
+//   Compute (catalogues of GPUs, nodes and models; no dependencies yet)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
 import PackageDescription
@@ -22,6 +23,7 @@ let package = Package(
         .library(name: "SimKernel", targets: ["SimKernel"]),
         .library(name: "Phold", targets: ["Phold"]),
         .library(name: "Facility", targets: ["Facility"]),
+        .library(name: "Compute", targets: ["Compute"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
@@ -37,6 +39,8 @@ let package = Package(
             dependencies: ["SimKernel", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
+        // GPUs, nodes and models as data (the performance model and fabric land with issue 4).
+        .target(name: "Compute", swiftSettings: strictSettings),
         .executableTarget(
             name: "dctwin",
             dependencies: [
@@ -47,6 +51,7 @@ let package = Package(
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),
