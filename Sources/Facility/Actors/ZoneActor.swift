@@ -136,9 +136,8 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             thermal.advance(to: context.now)
             generations[child] &+= 1
             let now = thermal.temperatureCelsius
-            if let up, now >= up {
-                context.send(Envelope(facility: .inletCrossed(celsius: now)), to: nodes[child])
-            } else if let down, now <= down {
+            if up.map({ now >= $0 }) ?? false || down.map({ now <= $0 }) ?? false {
+                // Already past one of them: answer at once rather than schedule a zero-time timer.
                 context.send(Envelope(facility: .inletCrossed(celsius: now)), to: nodes[child])
             } else {
                 if let up { rising.insert(Threshold(celsius: up, child: child, generation: generations[child])) }
