@@ -233,3 +233,20 @@ struct UPSModuleTests {
         #expect(ups.mode == .online)
     }
 }
+
+@Suite("UPS overload in a facility")
+struct UPSOverloadLogTests {
+    @Test("An overload is logged once, as the UPS's move to overload bypass, also when a failed module caused it")
+    func loggedOnce() {
+        let feed = FeedSpec(upsRatedPowerWatts: 60_000, upsModules: 3)  // 20 kW modules under 20.4 kW per feed
+        var spec = RackScenario.spec()
+        spec.feeds = [feed, feed]
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(spec, into: &simulation)
+        facility.inject(.upsModuleFailure(.a), at: .at(.seconds(10)), into: &simulation)
+        facility.inject(.upsModuleFailure(.a), at: .at(.seconds(20)), into: &simulation)
+        simulation.run(until: .at(.seconds(30)))
+        let kinds = facility.recorder.entries.filter { $0.component == "ups-A" }.map(\.kind)
+        #expect(kinds == ["ups_module_failed", "ups_module_failed", "ups_overloadBypass"])
+    }
+}

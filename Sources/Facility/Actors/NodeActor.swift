@@ -60,10 +60,7 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     }
 
     /// GPU power per GPU now (zero when the node is off or its GPUs shut down).
-    public var gpuWattsEach: Double {
-        powerState == .off || governor.state == .shutdown ? 0
-            : spec.power.gpuWatts(utilization: utilization) / Double(spec.power.gpuCount)
-    }
+    public var gpuWattsEach: Double { powerState == .off || governor.state == .shutdown ? 0 : runningGPUWatts }
 
     /// GPU power per GPU when the GPUs run (at the present utilisation).
     public var runningGPUWatts: Double { spec.power.gpuWatts(utilization: utilization) / Double(spec.power.gpuCount) }

@@ -14,7 +14,6 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
     var childLoads: [Double]
     var totalLoadWatts = 0.0
     var batteryTimer: EventHandle?
-    var overloadRecorded = false
 
     init(name: String, side: FeedSide, spec: FeedSpec, children: [ComponentID], recorder: FacilityRecorder) {
         self.name = name
@@ -34,12 +33,8 @@ public final class UPSActor<Envelope: FacilityEnvelope>: ActorObject {
         case .loadChanged(let child, let watts)?:
             totalLoadWatts = max(0, totalLoadWatts + watts - childLoads[child])
             childLoads[child] = watts
+            // An overload shows as the UPS's own move to (and from) overload bypass, logged below.
             ups.setLoad(totalLoadWatts, at: context.now)
-            if (totalLoadWatts > ups.ratedPowerWatts) != overloadRecorded {
-                overloadRecorded.toggle()
-                recorder.record(context.now, name, overloadRecorded ? "ups_overload" : "ups_overload_cleared",
-                                "load_kw=\(totalLoadWatts / 1000)")
-            }
         case .batteryEvent?:
             batteryTimer = nil
             ups.advance(to: context.now)
