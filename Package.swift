@@ -4,7 +4,8 @@
 // Dependencies run one way (see docs/ARCHITECTURE.md):
 //   SimKernel  <-  Phold (kernel workload)  <-  dctwin (CLI)
 //   SimKernel  <-  Facility (physics of power and cooling)
-//   Compute (catalogues of GPUs, nodes and models; no dependencies yet)
+//   Compute (catalogues of GPUs, nodes and models; the performance model)
+//   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
 import PackageDescription
@@ -24,11 +25,13 @@ let package = Package(
         .library(name: "Phold", targets: ["Phold"]),
         .library(name: "Facility", targets: ["Facility"]),
         .library(name: "Compute", targets: ["Compute"]),
+        .library(name: "Serving", targets: ["Serving"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(name: "SimKernel", swiftSettings: strictSettings),
@@ -39,8 +42,19 @@ let package = Package(
             dependencies: ["SimKernel", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
-        // GPUs, nodes and models as data (the performance model and fabric land with issue 4).
+        // GPUs, nodes and models as data, and the calibrated per-iteration performance model.
         .target(name: "Compute", swiftSettings: strictSettings),
+        // LLM serving as actors: engines (continuous batching, paged KV), routers, workloads, metrics.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "SimKernel", "Compute",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "dctwin",
             dependencies: [
@@ -52,6 +66,7 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
+        .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),

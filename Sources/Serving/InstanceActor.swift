@@ -1,0 +1,71 @@
+public import SimKernel
+
+/// A serving instance (one model replica) as a kernel actor: the engine plus its one timer.
+///
+/// Requests come from a router; completions go back to the router that sent them. While
+/// failed, the instance drops what it receives and does not answer probes: the router notices
+/// through its health checks, not through this actor.
+public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
+    public typealias Message = Envelope
+
+    /// The instance's index among its router's instances.
+    public let index: Int
+    public let router: ComponentID
+    public private(set) var engine: ServingEngine
+    public private(set) var isUp = true
+    /// Requests that reached this instance while it was down (lost until the router retries).
+    public private(set) var droppedWhileDown: Int64 = 0
+    private var timer: EventHandle?
+    private var wakeAt: SimTime?
+    private var completions: [RequestCompletion] = []
+
+    public init(index: Int, router: ComponentID, engine: ServingEngine) {
+        self.index = index
+        self.router = router
+        self.engine = engine
+    }
+
+    public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
+        guard let message = message.serving else { return }
+        switch message {
+        case .request(let request):
+            guard isUp else { droppedWhileDown += 1; return }
+            if !engine.submit(request, now: context.now) {
+                context.send(Envelope(serving: .refused(requestID: request.id, instance: index)), to: router)
+            }
+            rearm(&context)
+        case .engineWake:
+            timer = nil
+            wakeAt = nil
+            completions.removeAll(keepingCapacity: true)
+            engine.wake(now: context.now, completions: &completions)
+            for completion in completions {
+                context.send(Envelope(serving: .completed(completion, instance: index)), to: router)
+            }
+            rearm(&context)
+        case .probe(let round):
+            if isUp { context.send(Envelope(serving: .probeAnswered(instance: index, round: round)), to: router) }
+        case .instanceFailed:
+            guard isUp else { return }
+            isUp = false
+            _ = engine.fail()
+            rearm(&context)
+        case .instanceRestored:
+            isUp = true
+        case .speedFactorChanged(let factor):
+            engine.setSpeedFactor(factor, now: context.now)
+            rearm(&context)
+        case .arrival, .completed, .refused, .probeAnswered, .probeDeadline, .probeRound:
+            preconditionFailure("instance \(index) got a router's message: \(message)")
+        }
+    }
+
+    /// Keeps the one timer at the engine's next wake-up.
+    private func rearm(_ context: inout SimContext<Envelope>) {
+        let next = engine.nextWake
+        guard next != wakeAt else { return }
+        if let timer { _ = context.cancel(timer) }
+        wakeAt = next
+        timer = next.map { context.setTimer(Envelope(serving: .engineWake), after: $0 - context.now) }
+    }
+}

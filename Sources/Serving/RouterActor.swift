@@ -1,0 +1,261 @@
+public import SimKernel
+
+/// How a router picks an instance among those it believes healthy.
+public enum RoutingPolicy: String, Sendable, CaseIterable {
+    case roundRobin = "round_robin"
+    case leastOutstanding = "least_outstanding"
+    case powerOfTwoChoices = "power_of_two"
+    /// Keeps each shared prompt prefix on one instance (its cache stays warm), unless that
+    /// instance has over twice the mean load; then least outstanding.
+    case prefixAware = "prefix_aware"
+}
+
+/// A router's behaviour: policy, health checks, retries and admission control.
+public struct RouterConfiguration: Sendable, Equatable {
+    public var policy: RoutingPolicy
+    public var healthCheckInterval: SimDuration
+    /// An instance that has not answered a probe within this time is marked down.
+    public var healthCheckTimeout: SimDuration
+    /// Times a request may be re-sent after its instance fails.
+    public var maxRetries: Int
+    /// Bound on requests in the system (dispatched, not finished); arrivals beyond it are rejected.
+    public var maxOutstanding: Int
+
+    /// Defaults as in common load balancers (e.g. Envoy's active health check: 5 s interval,
+    /// 1 s timeout) [engineering estimate for an LLM router].
+    public init(policy: RoutingPolicy = .leastOutstanding, healthCheckInterval: SimDuration = .seconds(5),
+                healthCheckTimeout: SimDuration = .seconds(1), maxRetries: Int = 2, maxOutstanding: Int = 100_000) {
+        self.policy = policy
+        self.healthCheckInterval = healthCheckInterval
+        self.healthCheckTimeout = healthCheckTimeout
+        self.maxRetries = maxRetries
+        self.maxOutstanding = maxOutstanding
+    }
+}
+
+/// A health-check verdict, in the order the router reached it.
+public struct HealthChange: Sendable, Equatable {
+    public var time: SimTime
+    public var instance: Int
+    public var up: Bool
+}
+
+/// One workload's front door: draws its arrivals, routes them, checks the instances' health,
+/// retries the requests of failed instances and records the workload's metrics.
+public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
+    public typealias Message = Envelope
+
+    public let configuration: RouterConfiguration
+    public let instances: [ComponentID]
+    public private(set) var metrics = WorkloadMetrics()
+    public private(set) var healthChanges: [HealthChange] = []
+    /// Requests dispatched and not yet completed or failed.
+    public private(set) var inFlight = 0
+    private var generator: RequestGenerator
+    private var choices: RandomStream
+    /// Arrival offsets count from here; no arrivals at or after `end`.
+    private let origin: SimTime
+    private let end: SimTime
+
+    /// A request the router is responsible for, in a slot; its id carries the slot and a
+    /// generation, so a stale completion (from an instance given up on) is recognised.
+    private struct Pending {
+        var request: InferenceRequest
+        var group: Int
+        var instance: Int
+        var retries: Int
+        var generation: UInt32
+        var live: Bool
+    }
+
+    private var pending: [Pending] = []
+    private var freeSlots: [Int32] = []
+    private var outstanding: [Int]
+    private var believedUp: [Bool]
+    private var healthy: [Int]
+    private var lastAnswer: [UInt64]
+    private var round: UInt64 = 0
+    private var cursor = 0
+    private var lastChange: SimTime = .zero
+
+    /// Arrivals are drawn from `start` and stop at `end`; probing starts one interval after `start`.
+    public init(workload: WorkloadSpec, configuration: RouterConfiguration, instances: [ComponentID], random: RandomStream,
+                start: SimTime, end: SimTime) {
+        precondition(!instances.isEmpty, "a router needs at least one instance")
+        self.configuration = configuration
+        self.instances = instances
+        origin = start
+        lastChange = start
+        self.end = end
+        generator = RequestGenerator(spec: workload, random: random.split(key: 1))
+        choices = random.split(key: 2)
+        outstanding = Array(repeating: 0, count: instances.count)
+        believedUp = Array(repeating: true, count: instances.count)
+        healthy = Array(instances.indices)
+        lastAnswer = Array(repeating: 0, count: instances.count)
+    }
+
+    public var workload: WorkloadSpec { generator.spec }
+
+    /// Schedules the first arrival and the first probe round; call once when building the world.
+    public func start(id: ComponentID, in simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        if let at = drawNextArrival() { _ = simulation.schedule(Envelope(serving: .arrival), to: id, at: at) }
+        _ = simulation.schedule(Envelope(serving: .probeRound), to: id, at: origin + configuration.healthCheckInterval)
+    }
+
+    private var nextArrival: (prompt: Int32, output: Int32, cached: Int32, group: Int)?
+
+    /// Draws the next request; returns its arrival time, or nil when the workload has ended.
+    private func drawNextArrival() -> SimTime? {
+        nextArrival = nil
+        guard let drawn = generator.next(), origin + drawn.arrival < end else { return nil }
+        nextArrival = (drawn.prompt, drawn.output, drawn.cached, drawn.group)
+        return origin + drawn.arrival
+    }
+
+    public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
+        guard let message = message.serving else { return }
+        switch message {
+        case .arrival:
+            guard let drawn = nextArrival else { return }
+            arrive(prompt: drawn.prompt, output: drawn.output, cached: drawn.cached, group: drawn.group, context: &context)
+            if let at = drawNextArrival() { _ = context.setTimer(Envelope(serving: .arrival), after: at - context.now) }
+        case .completed(let completion, let instance):
+            guard let slot = slot(of: completion.id, instance: instance) else { return }
+            metrics.record(completion, slo: generator.spec.slo)
+            release(slot, now: context.now)
+        case .refused(let id, let instance):
+            guard let slot = slot(of: id, instance: instance) else { return }
+            metrics.failed[.doesNotFit, default: 0] += 1
+            release(slot, now: context.now)
+        case .probeRound:
+            round += 1
+            for target in instances { context.send(Envelope(serving: .probe(round: round)), to: target) }
+            _ = context.setTimer(Envelope(serving: .probeDeadline(round: round)), after: configuration.healthCheckTimeout)
+            _ = context.setTimer(Envelope(serving: .probeRound), after: configuration.healthCheckInterval)
+        case .probeAnswered(let instance, let answered):
+            lastAnswer[instance] = max(lastAnswer[instance], answered)
+            if !believedUp[instance] { setHealth(instance, up: true, now: context.now) }
+        case .probeDeadline(let deadlineRound):
+            for instance in instances.indices where believedUp[instance] && lastAnswer[instance] < deadlineRound {
+                setHealth(instance, up: false, now: context.now)
+                failOver(from: instance, context: &context)
+            }
+        case .request, .engineWake, .probe, .instanceFailed, .instanceRestored, .speedFactorChanged:
+            preconditionFailure("router got an instance's message: \(message)")
+        }
+    }
+
+    // MARK: Requests
+
+    private func arrive(prompt: Int32, output: Int32, cached: Int32, group: Int, context: inout SimContext<Envelope>) {
+        metrics.arrived += 1
+        guard inFlight < configuration.maxOutstanding else { metrics.rejected[.queueFull, default: 0] += 1; return }
+        guard let instance = choose(group: group) else { metrics.rejected[.noHealthyInstance, default: 0] += 1; return }
+        accountTime(now: context.now)
+        let slot: Int32
+        let entry = Pending(request: InferenceRequest(id: 0, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached,
+                                                      arrival: context.now),
+                            group: group, instance: instance, retries: 0, generation: 0, live: true)
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            let generation = pending[Int(slot)].generation &+ 1
+            pending[Int(slot)] = entry
+            pending[Int(slot)].generation = generation
+        } else {
+            slot = Int32(pending.count)
+            pending.append(entry)
+        }
+        pending[Int(slot)].request.id = UInt64(UInt32(bitPattern: slot)) | UInt64(pending[Int(slot)].generation) << 32
+        inFlight += 1
+        dispatch(slot, to: instance, context: &context)
+    }
+
+    private func dispatch(_ slot: Int32, to instance: Int, context: inout SimContext<Envelope>) {
+        pending[Int(slot)].instance = instance
+        outstanding[instance] += 1
+        context.send(Envelope(serving: .request(pending[Int(slot)].request)), to: instances[instance])
+    }
+
+    private func slot(of id: UInt64, instance: Int) -> Int32? {
+        let slot = Int32(truncatingIfNeeded: id & 0xFFFF_FFFF)
+        guard slot >= 0, Int(slot) < pending.count else { return nil }
+        let entry = pending[Int(slot)]
+        guard entry.live, entry.generation == UInt32(id >> 32), entry.instance == instance else { return nil }
+        return slot
+    }
+
+    private func release(_ slot: Int32, now: SimTime) {
+        accountTime(now: now)
+        outstanding[pending[Int(slot)].instance] -= 1
+        pending[Int(slot)].live = false
+        freeSlots.append(slot)
+        inFlight -= 1
+    }
+
+    private func accountTime(now: SimTime) {
+        metrics.requestSeconds += Double(inFlight) * (now - lastChange).seconds
+        lastChange = now
+    }
+
+    /// Brings the time integral of requests in the system up to `now` (call before reading
+    /// `metrics.requestSeconds` at the end of a run).
+    public func closeAccounts(at now: SimTime) { accountTime(now: now) }
+
+    /// Re-sends the requests of a failed instance elsewhere (prefill redone), or fails them.
+    private func failOver(from failed: Int, context: inout SimContext<Envelope>) {
+        for index in pending.indices where pending[index].live && pending[index].instance == failed {
+            let slot = Int32(index)
+            if pending[index].retries >= configuration.maxRetries {
+                metrics.failed[.retriesExhausted, default: 0] += 1
+                release(slot, now: context.now)
+            } else if let target = choose(group: pending[index].group) {
+                outstanding[failed] -= 1
+                pending[index].retries += 1
+                metrics.retried += 1
+                dispatch(slot, to: target, context: &context)
+            } else {
+                metrics.failed[.noHealthyInstance, default: 0] += 1
+                release(slot, now: context.now)
+            }
+        }
+    }
+
+    private func setHealth(_ instance: Int, up: Bool, now: SimTime) {
+        believedUp[instance] = up
+        healthy = instances.indices.filter { believedUp[$0] }
+        healthChanges.append(HealthChange(time: now, instance: instance, up: up))
+    }
+
+    // MARK: Policies
+
+    private func choose(group: Int) -> Int? {
+        guard !healthy.isEmpty else { return nil }
+        switch configuration.policy {
+        case .roundRobin:
+            cursor = (cursor + 1) % healthy.count
+            return healthy[cursor]
+        case .leastOutstanding:
+            return leastOutstanding()
+        case .powerOfTwoChoices:
+            let first = healthy[choices.index(below: healthy.count)]
+            let second = healthy[choices.index(below: healthy.count)]
+            return outstanding[second] < outstanding[first] ? second : first
+        case .prefixAware:
+            let home = healthy[group % healthy.count]
+            let mean = Double(inFlight) / Double(healthy.count)
+            return Double(outstanding[home]) > 2 * mean + 1 ? leastOutstanding() : home
+        }
+    }
+
+    /// The least-loaded healthy instance; ties go round-robin so equal instances share evenly.
+    private func leastOutstanding() -> Int {
+        cursor = (cursor + 1) % healthy.count
+        var best = healthy[cursor]
+        for offset in 1 ..< healthy.count {
+            let candidate = healthy[(cursor + offset) % healthy.count]
+            if outstanding[candidate] < outstanding[best] { best = candidate }
+        }
+        return best
+    }
+}

@@ -1,0 +1,92 @@
+public import Compute
+public import SimKernel
+
+/// A pool of identical model replicas.
+public struct InstancePoolSpec: Sendable {
+    public var performance: PerformanceModel
+    public var engine: EngineConfiguration
+    public var count: Int
+
+    public init(performance: PerformanceModel, engine: EngineConfiguration = .init(), count: Int) {
+        self.performance = performance
+        self.engine = engine
+        self.count = count
+    }
+
+    public var gpuCount: Int { performance.layout.gpuCount * count }
+}
+
+/// A workload with its router and the instances that serve it.
+public struct ServedWorkloadSpec: Sendable {
+    public var workload: WorkloadSpec
+    public var router: RouterConfiguration
+    public var pool: InstancePoolSpec
+
+    public init(workload: WorkloadSpec, router: RouterConfiguration = .init(), pool: InstancePoolSpec) {
+        self.workload = workload
+        self.router = router
+        self.pool = pool
+    }
+}
+
+/// The serving side of a site inside a simulation: routers and instances, with typed
+/// references to read them between runs and to address faults to them.
+public final class ServingSite<Envelope: ServingEnvelope> {
+    public let routers: [RouterActor<Envelope>]
+    public let routerIDs: [ComponentID]
+    /// Instances of workload w, in the router's order.
+    public let instances: [[InstanceActor<Envelope>]]
+    public let instanceIDs: [[ComponentID]]
+
+    /// Adds one router per workload and its pool's instances; arrivals run from `start` to `end`.
+    public init(_ workloads: [ServedWorkloadSpec], start: SimTime, end: SimTime,
+                into simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        var routers: [RouterActor<Envelope>] = []
+        var routerIDs: [ComponentID] = []
+        var instances: [[InstanceActor<Envelope>]] = []
+        var instanceIDs: [[ComponentID]] = []
+        for served in workloads {
+            let routerID = ComponentID(simulation.componentCount + served.pool.count)
+            var pool: [InstanceActor<Envelope>] = []
+            var poolIDs: [ComponentID] = []
+            for index in 0 ..< served.pool.count {
+                let actor = InstanceActor<Envelope>(
+                    index: index, router: routerID,
+                    engine: ServingEngine(performance: served.pool.performance, configuration: served.pool.engine))
+                pool.append(actor)
+                poolIDs.append(simulation.add(ObjectComponent(actor)))
+            }
+            var router: RouterActor<Envelope>?
+            let id = simulation.add { _, random in
+                let made = RouterActor<Envelope>(workload: served.workload, configuration: served.router, instances: poolIDs,
+                                                 random: random, start: start, end: end)
+                router = made
+                return ObjectComponent(made)
+            }
+            precondition(id == routerID, "router registered out of order")
+            router!.start(id: id, in: &simulation)
+            routers.append(router!)
+            routerIDs.append(id)
+            instances.append(pool)
+            instanceIDs.append(poolIDs)
+        }
+        self.routers = routers
+        self.routerIDs = routerIDs
+        self.instances = instances
+        self.instanceIDs = instanceIDs
+    }
+
+    /// Schedules a fault or a change on one instance.
+    public func inject(_ message: ServingMessage, workload: Int, instance: Int, at time: SimTime,
+                       into simulation: inout Simulation<ObjectComponent<Envelope>>) {
+        _ = simulation.schedule(Envelope(serving: message), to: instanceIDs[workload][instance], at: time)
+    }
+
+    /// Requests accounted for by each router: the conservation law every run must keep.
+    public func conservationHolds() -> Bool {
+        routers.allSatisfy { router in
+            let m = router.metrics
+            return m.arrived == m.completed + m.failedTotal + m.rejectedTotal + Int64(router.inFlight)
+        }
+    }
+}
