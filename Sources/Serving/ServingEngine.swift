@@ -3,29 +3,41 @@ public import SimKernel
 internal import DequeModule
 internal import HeapModule
 
+/// How an engine decides that a waiting request fits its KV cache.
+public enum AdmissionPolicy: String, Sendable, Equatable, CaseIterable {
+    /// Reserve the prompt and every output token up front; never preempt (TensorRT-LLM's
+    /// default GUARANTEED_NO_EVICT capacity scheduler).
+    case guaranteedNoEvict = "guaranteed_no_evict"
+    /// Reserve the prompt only; when decoding growth overflows the cache, preempt the
+    /// latest-admitted sequence and recompute it later (vLLM).
+    case optimistic
+}
+
 /// Limits of a continuous-batching engine (vLLM / TensorRT-LLM style).
 public struct EngineConfiguration: Sendable, Equatable {
+    public var admission: AdmissionPolicy
     /// Sequences in the batch at once (prefilling and decoding).
     public var maxSequences: Int
     /// Tokens per iteration: one per decoding sequence plus the prefill chunk.
     public var tokenBudget: Int
     /// Paged-KV block size in tokens; each sequence is charged one block of slack.
     public var kvBlockTokens: Int
-    /// Share of HBM the engine may use (weights, activations, KV cache).
-    public var usableHBMFraction: Double
+    /// Share of the HBM left after weights and activations that the KV cache takes.
+    public var kvCacheFreeMemoryFraction: Double
     /// HBM kept per GPU for activations and workspace, in bytes.
     public var activationReserveBytes: Double
 
     /// Defaults as fitted with `EngineProfile.tensorRTLLM2025`: 512 sequences and 2,048 tokens
     /// per iteration (TensorRT-LLM's max_batch_size / max_num_tokens range), 16-token blocks
-    /// (vLLM's default), 90% of HBM (vLLM's gpu_memory_utilization default), 4 GB of
-    /// activations per GPU [engineering estimate].
-    public init(maxSequences: Int = 512, tokenBudget: Int = 2_048, kvBlockTokens: Int = 16, usableHBMFraction: Double = 0.9,
-                activationReserveBytes: Double = 4e9) {
+    /// (vLLM's default), 90% of the free memory for KV (TensorRT-LLM's
+    /// kv_cache_free_gpu_mem_fraction default), 3 GB of activations per GPU [engineering estimate].
+    public init(admission: AdmissionPolicy = .guaranteedNoEvict, maxSequences: Int = 512, tokenBudget: Int = 2_048,
+                kvBlockTokens: Int = 16, kvCacheFreeMemoryFraction: Double = 0.9, activationReserveBytes: Double = 2e9) {
+        self.admission = admission
         self.maxSequences = maxSequences
         self.tokenBudget = tokenBudget
         self.kvBlockTokens = kvBlockTokens
-        self.usableHBMFraction = usableHBMFraction
+        self.kvCacheFreeMemoryFraction = kvCacheFreeMemoryFraction
         self.activationReserveBytes = activationReserveBytes
     }
 }
@@ -92,6 +104,8 @@ public struct ServingEngine: Sendable {
         var contextOffset: Int64 = 0
         /// The iteration count at which the last token is out.
         var finishIteration: Int64 = 0
+        /// KV tokens reserved at admission under `.guaranteedNoEvict`.
+        var reservation: Int64 = 0
     }
 
     struct FinishEntry: Comparable {
@@ -131,6 +145,8 @@ public struct ServingEngine: Sendable {
     var decoding = 0
     var decodingOffsetSum: Int64 = 0
     var prefillReservedTokens: Int64 = 0
+    /// Under `.guaranteedNoEvict`: KV promised to admitted sequences for their whole life.
+    var lifetimeReservedTokens: Int64 = 0
     var nextOrder: UInt64 = 0
     var segment: Segment?
 
@@ -138,7 +154,7 @@ public struct ServingEngine: Sendable {
         self.performance = performance
         self.configuration = configuration
         let capacity = performance.kvCapacityTokens(
-            usableHBMFraction: configuration.usableHBMFraction, activationReserveBytes: configuration.activationReserveBytes)
+            freeMemoryFraction: configuration.kvCacheFreeMemoryFraction, activationReserveBytes: configuration.activationReserveBytes)
         kvCapacityTokens = Int64(max(0, capacity.rounded(.down)))
     }
 
@@ -255,11 +271,23 @@ public struct ServingEngine: Sendable {
 
     private func canAdmit(_ slot: Int32, extraDecodeGrowth: Int64) -> Bool {
         guard decoding + prefilling.count < configuration.maxSequences else { return false }
+        if configuration.admission == .guaranteedNoEvict {
+            return lifetimeReservedTokens + lifetimeNeed(of: slot) <= kvCapacityTokens
+        }
         let need = Int64(sequences[Int(slot)].contextTarget) + Int64(configuration.kvBlockTokens)
         return kvTokensUsed + extraDecodeGrowth + need + Int64(decoding + 1) <= kvCapacityTokens
     }
 
+    private func lifetimeNeed(of slot: Int32) -> Int64 {
+        let sequence = sequences[Int(slot)]
+        return Int64(sequence.request.promptTokens) + Int64(sequence.request.outputTokens) + Int64(configuration.kvBlockTokens)
+    }
+
     private mutating func admit(_ slot: Int32, now: SimTime) {
+        if configuration.admission == .guaranteedNoEvict {
+            sequences[Int(slot)].reservation = lifetimeNeed(of: slot)
+            lifetimeReservedTokens += sequences[Int(slot)].reservation
+        }
         nextOrder += 1
         sequences[Int(slot)].state = .prefilling
         sequences[Int(slot)].order = nextOrder
@@ -405,6 +433,7 @@ public struct ServingEngine: Sendable {
             firstToken: sequence.firstToken, finished: now, promptTokens: sequence.request.promptTokens,
             outputTokens: sequence.request.outputTokens, preemptions: sequence.preemptions))
         statistics.completed += 1
+        lifetimeReservedTokens -= sequence.reservation
         sequences[slot].state = .free
         freeSlots.append(Int32(slot))
     }

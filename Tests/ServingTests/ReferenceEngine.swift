@@ -39,6 +39,12 @@ struct ReferenceEngine {
         var now = SimTime.zero
         var clockSeconds = 0.0  // exact running time, rounded only when compared
         let block = configuration.kvBlockTokens
+        var reserved = 0
+        func release(_ live: Live) {
+            if configuration.admission == .guaranteedNoEvict {
+                reserved -= Int(live.request.promptTokens + live.request.outputTokens) + block
+            }
+        }
         func used() -> Int {
             decoding.reduce(0) { $0 + $1.request.promptTokens.int + $1.generated + block }
                 + prefilling.reduce(0) { $0 + $1.contextTarget + block }
@@ -72,8 +78,13 @@ struct ReferenceEngine {
                 }
                 while budget > 0, let head = waiting.first,
                       decoding.count + prefilling.count < configuration.maxSequences,
-                      used() + head.contextTarget + block + decoding.count + 1 <= capacity {
+                      configuration.admission == .guaranteedNoEvict
+                          ? reserved + Int(head.request.promptTokens + head.request.outputTokens) + block <= capacity
+                          : used() + head.contextTarget + block + decoding.count + 1 <= capacity {
                     var admitted = waiting.removeFirst()
+                    if configuration.admission == .guaranteedNoEvict {
+                        reserved += Int(admitted.request.promptTokens + admitted.request.outputTokens) + block
+                    }
                     order += 1
                     admitted.order = order
                     if admitted.admitted == nil { admitted.admitted = now }
@@ -104,6 +115,7 @@ struct ReferenceEngine {
             for index in decoding.indices { decoding[index].generated += 1 }
             for finished in decoding where finished.generated == Int(finished.request.outputTokens) {
                 done[finished.request.id] = completion(finished, now)
+                release(finished)
             }
             decoding.removeAll { $0.generated == Int($0.request.outputTokens) }
             var completedPrefills = 0
@@ -116,6 +128,7 @@ struct ReferenceEngine {
                     if sequence.firstToken == nil { sequence.firstToken = now }
                     if sequence.generated == Int(sequence.request.outputTokens) {
                         done[sequence.request.id] = completion(sequence, now)
+                        release(sequence)
                     } else {
                         decoding.append(sequence)
                     }
