@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Facility",
+                "SimKernel", "Phold", "Facility", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "SimKernel", package: rootPackage),
                 .product(name: "Phold", package: rootPackage),
                 .product(name: "Facility", package: rootPackage),
+                .product(name: "Serving", package: rootPackage),
             ],
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

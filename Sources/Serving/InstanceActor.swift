@@ -66,6 +66,7 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
         guard next != wakeAt else { return }
         if let timer { _ = context.cancel(timer) }
         wakeAt = next
-        timer = next.map { context.setTimer(Envelope(serving: .engineWake), after: $0 - context.now) }
+        timer = nil
+        if let next { timer = context.setTimer(Envelope(serving: .engineWake), after: next - context.now) }
     }
 }

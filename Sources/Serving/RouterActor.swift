@@ -40,6 +40,17 @@ public struct HealthChange: Sendable, Equatable {
     public var up: Bool
 }
 
+/// A request the router is responsible for, in a slot; its id carries the slot and a
+/// generation, so a stale completion (from an instance given up on) is recognised.
+struct PendingRequest {
+    var request: InferenceRequest
+    var group: Int
+    var instance: Int
+    var retries: Int
+    var generation: UInt32
+    var live: Bool
+}
+
 /// One workload's front door: draws its arrivals, routes them, checks the instances' health,
 /// retries the requests of failed instances and records the workload's metrics.
 public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
@@ -57,20 +68,10 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     private let origin: SimTime
     private let end: SimTime
 
-    /// A request the router is responsible for, in a slot; its id carries the slot and a
-    /// generation, so a stale completion (from an instance given up on) is recognised.
-    private struct Pending {
-        var request: InferenceRequest
-        var group: Int
-        var instance: Int
-        var retries: Int
-        var generation: UInt32
-        var live: Bool
-    }
-
-    private var pending: [Pending] = []
+    private var pending: [PendingRequest] = []
     private var freeSlots: [Int32] = []
     private var outstanding: [Int]
+    private var load = LoadBuckets()
     private var believedUp: [Bool]
     private var healthy: [Int]
     private var lastAnswer: [UInt64]
@@ -92,6 +93,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         outstanding = Array(repeating: 0, count: instances.count)
         believedUp = Array(repeating: true, count: instances.count)
         healthy = Array(instances.indices)
+        for instance in instances.indices { load.insert(instance, count: 0) }
         lastAnswer = Array(repeating: 0, count: instances.count)
     }
 
@@ -154,7 +156,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         guard let instance = choose(group: group) else { metrics.rejected[.noHealthyInstance, default: 0] += 1; return }
         accountTime(now: context.now)
         let slot: Int32
-        let entry = Pending(request: InferenceRequest(id: 0, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached,
+        let entry = PendingRequest(request: InferenceRequest(id: 0, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached,
                                                       arrival: context.now),
                             group: group, instance: instance, retries: 0, generation: 0, live: true)
         if let reused = freeSlots.popLast() {
@@ -173,7 +175,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
 
     private func dispatch(_ slot: Int32, to instance: Int, context: inout SimContext<Envelope>) {
         pending[Int(slot)].instance = instance
-        outstanding[instance] += 1
+        changeOutstanding(of: instance, by: 1)
         context.send(Envelope(serving: .request(pending[Int(slot)].request)), to: instances[instance])
     }
 
@@ -187,7 +189,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
 
     private func release(_ slot: Int32, now: SimTime) {
         accountTime(now: now)
-        outstanding[pending[Int(slot)].instance] -= 1
+        changeOutstanding(of: pending[Int(slot)].instance, by: -1)
         pending[Int(slot)].live = false
         freeSlots.append(slot)
         inFlight -= 1
@@ -210,7 +212,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
                 metrics.failed[.retriesExhausted, default: 0] += 1
                 release(slot, now: context.now)
             } else if let target = choose(group: pending[index].group) {
-                outstanding[failed] -= 1
+                changeOutstanding(of: failed, by: -1)
                 pending[index].retries += 1
                 metrics.retried += 1
                 dispatch(slot, to: target, context: &context)
@@ -221,7 +223,14 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         }
     }
 
+    private func changeOutstanding(of instance: Int, by delta: Int) {
+        if believedUp[instance] { load.remove(instance, count: outstanding[instance]) }
+        outstanding[instance] += delta
+        if believedUp[instance] { load.insert(instance, count: outstanding[instance]) }
+    }
+
     private func setHealth(_ instance: Int, up: Bool, now: SimTime) {
+        if up { load.insert(instance, count: outstanding[instance]) } else { load.remove(instance, count: outstanding[instance]) }
         believedUp[instance] = up
         healthy = instances.indices.filter { believedUp[$0] }
         healthChanges.append(HealthChange(time: now, instance: instance, up: up))
@@ -248,14 +257,43 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         }
     }
 
-    /// The least-loaded healthy instance; ties go round-robin so equal instances share evenly.
-    private func leastOutstanding() -> Int {
-        cursor = (cursor + 1) % healthy.count
-        var best = healthy[cursor]
-        for offset in 1 ..< healthy.count {
-            let candidate = healthy[(cursor + offset) % healthy.count]
-            if outstanding[candidate] < outstanding[best] { best = candidate }
+    /// The least-loaded healthy instance, in O(1).
+    private func leastOutstanding() -> Int { load.least()! }
+}
+
+/// Instances grouped by their outstanding-request count, so the least loaded is found in O(1)
+/// and a ±1 change costs O(1) (counts only move by one, so the minimum moves by at most one
+/// per change, and the scan for it is amortised). Ties go to the instance that joined its
+/// bucket last, which is deterministic.
+struct LoadBuckets {
+    private var buckets: [[Int]] = []
+    private var position: [Int] = []
+    private var minimum = 0
+    private var members = 0
+
+    mutating func insert(_ instance: Int, count: Int) {
+        while buckets.count <= count { buckets.append([]) }
+        while position.count <= instance { position.append(-1) }
+        position[instance] = buckets[count].count
+        buckets[count].append(instance)
+        members += 1
+        minimum = min(minimum, count)
+    }
+
+    mutating func remove(_ instance: Int, count: Int) {
+        let index = position[instance]
+        let last = buckets[count].removeLast()
+        if last != instance {
+            buckets[count][index] = last
+            position[last] = index
         }
-        return best
+        position[instance] = -1
+        members -= 1
+    }
+
+    mutating func least() -> Int? {
+        guard members > 0 else { return nil }
+        while buckets[minimum].isEmpty { minimum += 1 }
+        return buckets[minimum].last
     }
 }

@@ -52,6 +52,25 @@ struct CommandLineTests {
         #expect(unknown.stderr.contains("Unknown option '--frobnicate'"), "got: \(unknown.stderr)")
     }
 
+    @Test("bench serving prints the site line and one decode-loop line per batch size, deterministic in its counts")
+    func servingLines() throws {
+        let run = try runDCTwin(["bench", "serving", "--gpus", "8", "--rate", "5", "--hours", "0.05", "--batches", "10,100",
+                                 "--completions", "500"])
+        #expect(run.status == 0)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        let site = #/serving gpus=8 instances=4 rate=5.0 simulated_seconds=180 arrived=\d+ completed=\d+ events=\d+ seconds=\d+\.\d{3} speedup=\d+ ttft_p99_s=\d+\.\d{3} tpot_p99_s=\d+\.\d{4}/#
+        #expect(try site.wholeMatch(in: lines.first ?? "") != nil, "got: \(run.stdout)")
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("decode-step batch=") && $0.contains("ns_per_completion=") })
+        let again = try runDCTwin(["bench", "serving", "--gpus", "8", "--rate", "5", "--hours", "0.05", "--batches", "10",
+                                   "--completions", "500"])
+        let counts = { (line: String) in line.split(separator: " ").filter { $0.hasPrefix("arrived=") || $0.hasPrefix("events=") } }
+        #expect(counts(lines[0]) == counts(again.stdout.split(separator: "\n").map(String.init).first ?? ""))
+        let bad = try runDCTwin(["bench", "serving", "--batches", "10,x"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("Error: --batches must be positive integers separated by commas, got 10,x"), "got: \(bad.stderr)")
+    }
+
     @Test("--version prints the version and exits 0")
     func version() throws {
         let run = try runDCTwin(["--version"])

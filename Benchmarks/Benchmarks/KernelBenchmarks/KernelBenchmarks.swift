@@ -1,6 +1,7 @@
 import Benchmark
 import Facility
 import Phold
+import Serving
 import SimKernel
 
 extension BenchmarkMetric {
@@ -65,5 +66,46 @@ let benchmarks: @Sendable () -> Void = {
         facility.run(&simulation, until: .at(.hours(1)), sampleEvery: .seconds(10)) { _ in samples += 1 }
         blackHole(samples)
         benchmark.measurement(.eventsHandled, simulation.eventsHandled)
+    }
+
+    // Issue 4's yardstick: one simulated hour of 1,000 H100s (500 TP2 replicas of
+    // Llama-3.1-70B) serving 200 chat requests/s must run at least 1,000× faster than real
+    // time, i.e. under 3.6 s.
+    Benchmark("Serving-1000gpus-200rps-1h", configuration: .init(
+        metrics: [.wallClock, .eventsHandled],
+        warmupIterations: 1,
+        maxDuration: .seconds(60),
+        maxIterations: 5,
+        thresholds: [
+            .wallClock: .init(relative: [.p90: 25.0]),
+            .eventsHandled: .init(relative: [.p90: 5.0]),
+        ]
+    )) { benchmark in
+        var simulation = Simulation<ObjectComponent<ServingMessage>>(seed: 42)
+        let end = SimTime.at(.hours(1))
+        let site = ServingSite<ServingMessage>([.chatReference(gpus: 1_000, ratePerSecond: 200)], start: .zero, end: end,
+                                               into: &simulation)
+        _ = simulation.run(until: end)
+        blackHole(site.routers[0].metrics.completed)
+        benchmark.measurement(.eventsHandled, simulation.eventsHandled)
+    }
+
+    // A decode step touches only what changes: 100,000 completions (each replaced at once)
+    // cost the same wall time whether the engine's batch holds 10 or 10,000 sequences.
+    for batch in [10, 10_000] {
+        Benchmark("Serving-decode-100k-completions-batch-\(batch)", configuration: .init(
+            metrics: [.wallClock],
+            warmupIterations: 1,
+            maxDuration: .seconds(30),
+            maxIterations: 7,
+            thresholds: [.wallClock: .init(relative: [.p90: 25.0])]
+        )) { benchmark in
+            var loop = DecodeStepLoop(batch: batch)
+            loop.run(completions: batch)
+            benchmark.startMeasurement()
+            loop.run(completions: 100_000)
+            benchmark.stopMeasurement()
+            blackHole(loop.completed)
+        }
     }
 }
