@@ -110,6 +110,13 @@ public struct RequestGenerator: Sendable {
     /// Arrivals and lengths use separate streams, so changing a length distribution does not
     /// move the arrival times.
     public init(spec: WorkloadSpec, random: RandomStream) {
+        switch spec.arrivals {
+        case .poisson(let rate), .gamma(let rate, _): precondition(rate > 0, "arrival rate must be positive")
+        case .diurnal(let mean, let profile, let period):
+            precondition(mean > 0 && period > .zero && profile.allSatisfy { $0 >= 0 } && profile.contains { $0 > 0 },
+                         "a diurnal profile needs a positive mean, a period and at least one positive slice")
+        case .trace: break
+        }
         self.spec = spec
         gaps = random.split(key: 1)
         lengths = random.split(key: 2)
