@@ -51,11 +51,13 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
             _ = engine.fail()
             rearm(&context)
         case .instanceRestored:
+            guard !isUp else { return }
             isUp = true
+            context.send(Envelope(serving: .restarted(instance: index)), to: router)
         case .speedFactorChanged(let factor):
             engine.setSpeedFactor(factor, now: context.now)
             rearm(&context)
-        case .arrival, .completed, .refused, .probeAnswered, .probeDeadline, .probeRound:
+        case .arrival, .completed, .refused, .restarted, .probeAnswered, .probeDeadline, .probeRound:
             preconditionFailure("instance \(index) got a router's message: \(message)")
         }
     }

@@ -130,6 +130,10 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
             guard let slot = slot(of: id, instance: instance) else { return }
             metrics.failed[.doesNotFit, default: 0] += 1
             release(slot, now: context.now)
+        case .restarted(let instance):
+            // Down and back between two probe rounds: the health check never saw it, but the
+            // requests it held are gone all the same.
+            if believedUp[instance] { failOver(from: instance, context: &context) }
         case .probeRound:
             round += 1
             for target in instances { context.send(Envelope(serving: .probe(round: round)), to: target) }

@@ -224,7 +224,6 @@ public struct ServingEngine: Sendable {
     // MARK: Planning
 
     private mutating func plan(now: SimTime) {
-        chunk.removeAll(keepingCapacity: true)
         while true {
             var budget = configuration.tokenBudget - decoding
             var prefillTokens = 0
@@ -398,7 +397,12 @@ public struct ServingEngine: Sendable {
             sequences[Int(top.slot)].generated = sequences[Int(top.slot)].request.outputTokens
             complete(Int(top.slot), now: now, completions: &completions)
         }
-        guard finished.prefills else { return }
+        if finished.prefills { applyPrefillChunk(now: now, completions: &completions) }
+        compactHeapsIfStale()
+    }
+
+    /// The prompts whose last chunk ran have their first token and join the decoding batch.
+    private mutating func applyPrefillChunk(now: SimTime, completions: inout [RequestCompletion]) {
         for (slot, tokens) in chunk {
             let s = Int(slot)
             sequences[s].computed += tokens
@@ -423,7 +427,6 @@ public struct ServingEngine: Sendable {
             finishing.insert(FinishEntry(iteration: sequences[s].finishIteration, order: sequences[s].order, slot: slot))
             admissionOrder.insert(AdmissionEntry(order: sequences[s].order, slot: slot))
         }
-        compactHeapsIfStale()
     }
 
     private mutating func complete(_ slot: Int, now: SimTime, completions: inout [RequestCompletion]) {

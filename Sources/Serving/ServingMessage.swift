@@ -11,6 +11,9 @@ public enum ServingMessage: Sendable, Equatable {
     case completed(RequestCompletion, instance: Int)
     /// Instance → router: the request can never fit the instance.
     case refused(requestID: UInt64, instance: Int)
+    /// Instance → router: it came back empty after a failure, so whatever the router still
+    /// counts on it is gone (a restarted server resets its connections).
+    case restarted(instance: Int)
 
     // Health checks.
     case probe(round: UInt64)

@@ -94,6 +94,18 @@ struct ServingSiteTests {
         #expect(faulted.instances[0][2].droppedWhileDown > 0, "requests sent in the detection window are lost until retried")
     }
 
+    @Test("An instance that fails and comes back between two probes still gets its lost requests retried")
+    func failureBetweenProbes() {
+        let workload = WorkloadSpec(name: "w", arrivals: .poisson(ratePerSecond: 5), promptTokens: .fixed(100), outputTokens: .fixed(2_000))
+        let served = ServedWorkloadSpec(workload: workload, pool: InstancePoolSpec(performance: model(), count: 2))
+        let (site, _) = runSite([served], end: .seconds(60), drain: .seconds(600),
+                                faults: [(.instanceFailed, 0, 0, .seconds(11)), (.instanceRestored, 0, 0, .seconds(13))])
+        let metrics = site.routers[0].metrics
+        #expect(site.routers[0].healthChanges.isEmpty, "the probes never caught it")
+        #expect(metrics.retried > 0)
+        #expect(metrics.completed == metrics.arrived && site.routers[0].inFlight == 0)
+    }
+
     @Test("A restored instance is taken back after its next answered probe")
     func restoredInstanceRejoins() {
         let workload = WorkloadSpec(name: "w", arrivals: .poisson(ratePerSecond: 5), promptTokens: .fixed(100), outputTokens: .fixed(50))
