@@ -48,7 +48,7 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
         case .instanceFailed:
             guard isUp else { return }
             isUp = false
-            _ = engine.fail()
+            engine.fail()
             rearm(&context)
         case .instanceRestored:
             guard !isUp else { return }

@@ -159,20 +159,13 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         guard inFlight < configuration.maxOutstanding else { metrics.rejected[.queueFull, default: 0] += 1; return }
         guard let instance = choose(group: group) else { metrics.rejected[.noHealthyInstance, default: 0] += 1; return }
         accountTime(now: context.now)
-        let slot: Int32
-        let entry = PendingRequest(request: InferenceRequest(id: 0, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached,
-                                                      arrival: context.now),
-                            group: group, instance: instance, retries: 0, generation: 0, live: true)
-        if let reused = freeSlots.popLast() {
-            slot = reused
-            let generation = pending[Int(slot)].generation &+ 1
-            pending[Int(slot)] = entry
-            pending[Int(slot)].generation = generation
-        } else {
-            slot = Int32(pending.count)
-            pending.append(entry)
-        }
-        pending[Int(slot)].request.id = UInt64(UInt32(bitPattern: slot)) | UInt64(pending[Int(slot)].generation) << 32
+        let slot = freeSlots.popLast() ?? Int32(pending.count)
+        let generation = Int(slot) < pending.count ? pending[Int(slot)].generation &+ 1 : 0
+        let id = UInt64(UInt32(bitPattern: slot)) | UInt64(generation) << 32
+        let entry = PendingRequest(
+            request: InferenceRequest(id: id, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached, arrival: context.now),
+            group: group, instance: instance, retries: 0, generation: generation, live: true)
+        if Int(slot) < pending.count { pending[Int(slot)] = entry } else { pending.append(entry) }
         inFlight += 1
         dispatch(slot, to: instance, context: &context)
     }

@@ -158,16 +158,11 @@ public struct ServingEngine: Sendable {
         kvCapacityTokens = Int64(max(0, capacity.rounded(.down)))
     }
 
-    /// Whether the model fits with room for at least one block of KV.
-    public var fits: Bool { kvCapacityTokens > Int64(configuration.kvBlockTokens) }
-
     /// When the engine next needs `wake(now:completions:)`; nil while idle.
     public var nextWake: SimTime? { segment?.end }
 
     /// Requests held: waiting, prefilling or decoding.
     public var requestsHeld: Int { sequences.count - freeSlots.count }
-    public var decodingSequences: Int { decoding }
-    public var waitingRequests: Int { waiting.count }
 
     /// KV tokens in use: decoding contexts, prefill reservations and one block per sequence.
     public var kvTokensUsed: Int64 {
@@ -209,16 +204,14 @@ public struct ServingEngine: Sendable {
         }
     }
 
-    /// Drops everything (the replica's GPUs are gone); returns the ids of the requests lost.
-    public mutating func fail() -> [UInt64] {
-        var lost: [UInt64] = []
-        for sequence in sequences where sequence.state != .free { lost.append(sequence.request.id) }
+    /// Drops everything (the replica's GPUs are gone); the router, which keeps its own record
+    /// of what it sent, retries the lost requests.
+    public mutating func fail() {
         let keptStatistics = statistics
         let speed = speedFactor
         self = ServingEngine(performance: performance, configuration: configuration)
         statistics = keptStatistics
         speedFactor = speed
-        return lost
     }
 
     // MARK: Planning
