@@ -6,6 +6,7 @@
 //   SimKernel  <-  Facility (physics of power and cooling)
 //   Compute (catalogues of GPUs, nodes and models; the performance model)
 //   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
+//   Facility, Serving, Compute  <-  Twin (one coupled world: placement, energy, cost)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
 import PackageDescription
@@ -26,6 +27,7 @@ let package = Package(
         .library(name: "Facility", targets: ["Facility"]),
         .library(name: "Compute", targets: ["Compute"]),
         .library(name: "Serving", targets: ["Serving"]),
+        .library(name: "Twin", targets: ["Twin"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
@@ -55,10 +57,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The coupled world: facility and serving in one simulation, placement, energy and cost.
+        .target(name: "Twin", dependencies: ["SimKernel", "Compute", "Facility", "Serving"], swiftSettings: strictSettings),
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Facility", "Serving",
+                "SimKernel", "Phold", "Facility", "Serving", "Twin",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "TwinTests", dependencies: ["Twin", "Facility", "Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),

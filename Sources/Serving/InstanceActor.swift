@@ -1,5 +1,23 @@
 public import SimKernel
 
+/// Where and how often an instance reports how busy it was (its GPUs' utilisation).
+public struct BusyReporting: Sendable, Equatable {
+    public var observer: ComponentID
+    /// The instance's number in the observer's tables.
+    public var key: Int
+    public var interval: SimDuration
+    /// Changes smaller than this are not sent, so a steady instance costs no messages.
+    public var minimumChange: Double
+
+    public init(observer: ComponentID, key: Int, interval: SimDuration, minimumChange: Double = 0.001) {
+        precondition(interval > .zero, "report interval must be positive")
+        self.observer = observer
+        self.key = key
+        self.interval = interval
+        self.minimumChange = minimumChange
+    }
+}
+
 /// A serving instance (one model replica) as a kernel actor: the engine plus its one timer.
 ///
 /// Requests come from a router; completions go back to the router that sent them. While
@@ -18,11 +36,15 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
     private var timer: EventHandle?
     private var wakeAt: SimTime?
     private var completions: [RequestCompletion] = []
+    public let busyReporting: BusyReporting?
+    private var busyAtLastReport: SimDuration = .zero
+    private var reportedBusyFraction: Double?
 
-    public init(index: Int, router: ComponentID, engine: ServingEngine) {
+    public init(index: Int, router: ComponentID, engine: ServingEngine, busyReporting: BusyReporting? = nil) {
         self.index = index
         self.router = router
         self.engine = engine
+        self.busyReporting = busyReporting
     }
 
     public func handle(_ message: Envelope, context: inout SimContext<Envelope>) {
@@ -57,7 +79,17 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
         case .speedFactorChanged(let factor):
             engine.setSpeedFactor(factor, now: context.now)
             rearm(&context)
-        case .arrival, .completed, .refused, .restarted, .probeAnswered, .probeDeadline, .probeRound:
+        case .busyReportDue:
+            guard let reporting = busyReporting else { return }
+            let busy = engine.busyTime(at: context.now)
+            let fraction = min(1, max(0, (busy - busyAtLastReport).seconds / reporting.interval.seconds))
+            busyAtLastReport = busy
+            if reportedBusyFraction.map({ abs($0 - fraction) >= reporting.minimumChange }) ?? true {
+                reportedBusyFraction = fraction
+                context.send(Envelope(serving: .busyFraction(instance: reporting.key, fraction: fraction)), to: reporting.observer)
+            }
+            _ = context.setTimer(Envelope(serving: .busyReportDue), after: reporting.interval)
+        case .arrival, .completed, .refused, .restarted, .probeAnswered, .probeDeadline, .probeRound, .busyFraction:
             preconditionFailure("instance \(index) got a router's message: \(message)")
         }
     }

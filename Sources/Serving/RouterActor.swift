@@ -147,7 +147,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
                 setHealth(instance, up: false, now: context.now)
                 failOver(from: instance, context: &context)
             }
-        case .request, .engineWake, .probe, .instanceFailed, .instanceRestored, .speedFactorChanged:
+        case .request, .engineWake, .probe, .instanceFailed, .instanceRestored, .speedFactorChanged, .busyReportDue, .busyFraction:
             preconditionFailure("router got an instance's message: \(message)")
         }
     }

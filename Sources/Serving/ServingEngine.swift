@@ -161,6 +161,12 @@ public struct ServingEngine: Sendable {
     /// When the engine next needs `wake(now:completions:)`; nil while idle.
     public var nextWake: SimTime? { segment?.end }
 
+    /// Time spent running iterations up to `now`, counting the running stretch so far.
+    public func busyTime(at now: SimTime) -> SimDuration {
+        guard let current = segment, now > current.start else { return statistics.busy }
+        return statistics.busy + (min(now, current.end) - current.start)
+    }
+
     /// Requests held: waiting, prefilling or decoding.
     public var requestsHeld: Int { sequences.count - freeSlots.count }
 

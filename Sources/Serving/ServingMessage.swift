@@ -25,6 +25,12 @@ public enum ServingMessage: Sendable, Equatable {
 
     // Instance timers.
     case engineWake
+    /// Time to tell the observer how busy the instance was since the last report.
+    case busyReportDue
+
+    /// Instance → its observer (the facility coupling): the share of the last report
+    /// interval the instance ran iterations, which sets its GPUs' utilisation.
+    case busyFraction(instance: Int, fraction: Double)
 
     // Faults and facility coupling, sent to an instance.
     /// The instance's GPUs are gone (node off, GPU failure): all its work is lost.

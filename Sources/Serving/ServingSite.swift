@@ -39,7 +39,10 @@ public final class ServingSite<Envelope: ServingEnvelope> {
     public let instanceIDs: [[ComponentID]]
 
     /// Adds one router per workload and its pool's instances; arrivals run from `start` to `end`.
+    /// With `busyReports`, every instance tells that observer how busy it was, once per
+    /// interval from `start` (instances are numbered across workloads, in order).
     public init(_ workloads: [ServedWorkloadSpec], start: SimTime, end: SimTime,
+                busyReports: (observer: ComponentID, interval: SimDuration)? = nil,
                 into simulation: inout Simulation<ObjectComponent<Envelope>>) {
         var routers: [RouterActor<Envelope>] = []
         var routerIDs: [ComponentID] = []
@@ -50,11 +53,17 @@ public final class ServingSite<Envelope: ServingEnvelope> {
             var pool: [InstanceActor<Envelope>] = []
             var poolIDs: [ComponentID] = []
             for index in 0 ..< served.pool.count {
+                let reporting = busyReports.map {
+                    BusyReporting(observer: $0.observer, key: instances.reduce(0) { $0 + $1.count } + index, interval: $0.interval)
+                }
                 let actor = InstanceActor<Envelope>(
                     index: index, router: routerID,
-                    engine: ServingEngine(performance: served.pool.performance, configuration: served.pool.engine))
+                    engine: ServingEngine(performance: served.pool.performance, configuration: served.pool.engine),
+                    busyReporting: reporting)
                 pool.append(actor)
-                poolIDs.append(simulation.add(ObjectComponent(actor)))
+                let id = simulation.add(ObjectComponent(actor))
+                poolIDs.append(id)
+                if let reporting { _ = simulation.schedule(Envelope(serving: .busyReportDue), to: id, at: start + reporting.interval) }
             }
             var router: RouterActor<Envelope>?
             let id = simulation.add { _, random in

@@ -26,6 +26,9 @@ public enum FacilityFault: Sendable, Equatable {
     case coolantUnitRepair(loop: Int, unit: Int)
     case rearDoorFailure(rack: Int)
     case rearDoorRepair(rack: Int)
+    /// A node's hardware (a GPU, the board) fails: its GPUs stop until the repair.
+    case nodeFailure(node: Int)
+    case nodeRepair(node: Int)
 }
 
 /// The facility's state at one instant, for time series.
@@ -52,6 +55,8 @@ public struct FacilitySnapshot: Sendable, Equatable {
     public var nodesCapped: Int
     public var nodesThrottled: Int
     public var nodesOff: Int
+    /// Nodes whose hardware failed (a fault), whatever their power state.
+    public var nodesFailed: Int
 }
 
 /// Energy accounts from time zero, exact (integrated between events).
@@ -90,7 +95,9 @@ public final class Facility<Envelope: FacilityEnvelope> {
     public let nodes: [NodeActor<Envelope>]
     /// For each node, the index in `zones + coolantLoops` of the volume that cools its GPUs.
     let nodeVolume: [Int]
-    let standbyIDs: [ComponentID], upsIDs: [ComponentID], distributionIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID], nodeIDs: [ComponentID]
+    let standbyIDs: [ComponentID], upsIDs: [ComponentID], distributionIDs: [ComponentID], zoneIDs: [ComponentID], rackIDs: [ComponentID]
+    /// The nodes' identities, in node order, for models that talk to them (the serving coupling).
+    public let nodeIDs: [ComponentID]
 
     /// Adds the facility's actors to `simulation` and schedules each node's initial utilisation
     /// at the simulation's current time, which settles draws, heat and thresholds.
@@ -139,7 +146,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
             let loop = rack.coolantLoop.map { spec.zones.count + $0 }
             let gpuVolume = loop ?? rack.zone
             for (slot, node) in rack.nodes.enumerated() {
-                nodes.append(NodeActor(name: "\(rack.name)/\(node.name)", rack: rackIDs[rackIndex], slot: slot,
+                nodes.append(NodeActor(name: "\(rack.name)/\(node.name)", index: nodes.count, rack: rackIDs[rackIndex], slot: slot,
                                        coolingVolume: zoneIDs[gpuVolume], volumeChild: volumeNodes[gpuVolume].count, spec: node,
                                        inletCelsius: volumes[gpuVolume].initialCelsius, recorder: recorder))
                 volumeNodes[gpuVolume].append(nodeIDs[firstNode + slot])
@@ -218,11 +225,19 @@ public final class Facility<Envelope: FacilityEnvelope> {
         case .coolantUnitRepair(let loop, let unit): (message, target) = (.coolingUnitRepaired(unit: unit), zoneIDs[zones.count + loop])
         case .rearDoorFailure(let rack): (message, target) = (.rearDoorFailed, rackIDs[rack])
         case .rearDoorRepair(let rack): (message, target) = (.rearDoorRepaired, rackIDs[rack])
+        case .nodeFailure(let node): (message, target) = (.nodeFailed, nodeIDs[node])
+        case .nodeRepair(let node): (message, target) = (.nodeRepaired, nodeIDs[node])
         }
         simulation.schedule(Envelope(facility: message), to: target, at: time)
     }
 
-    /// Schedules a node's GPU utilisation (the serving model's job; a test double until then).
+    /// Makes `observer` hear `nodeStatus` from node `node` whenever its GPUs' speed changes,
+    /// starting with the status it settles to at build time. Call before the first run.
+    public func observe(node: Int, by observer: ComponentID) {
+        nodes[node].observers.append(observer)
+    }
+
+    /// Schedules a node's GPU utilisation (the serving model's job, or a test double).
     public func setUtilization(node: Int, _ utilization: Double, at time: SimTime,
                                into simulation: inout Simulation<ObjectComponent<Envelope>>) {
         simulation.schedule(Envelope(facility: .utilizationChanged(utilization)), to: nodeIDs[node], at: time)
@@ -239,10 +254,11 @@ public final class Facility<Envelope: FacilityEnvelope> {
         let coolantCelsius = coolantLoops.map { $0.temperature(at: time) }
         let volumeCelsius = zoneCelsius + coolantCelsius
         var hottest = -Double.infinity
-        var capped = 0, throttled = 0, off = 0
+        var capped = 0, throttled = 0, off = 0, failed = 0
         for (index, node) in nodes.enumerated() {
             if node.powerState == .off { off += 1 } else if node.powerState == .capped { capped += 1 }
             if node.governor.state != .normal { throttled += 1 }
+            if node.hardwareFailed { failed += 1 }
             if node.powerState != .off {
                 hottest = max(hottest, node.governor.gpuCelsius(inletCelsius: volumeCelsius[nodeVolume[index]], gpuWatts: node.gpuWattsEach))
             }
@@ -262,7 +278,7 @@ public final class Facility<Envelope: FacilityEnvelope> {
             racksOverBudget: racks.filter { $0.totalWatts > $0.powerBudgetWatts }.count,
             coolingLoadWatts: (zones + coolantLoops).reduce(0) { $0 + $1.heatWatts },
             coolingCapacityWatts: (zones + coolantLoops).reduce(0) { $0 + $1.coolingCapacityWatts },
-            nodesCapped: capped, nodesThrottled: throttled, nodesOff: off)
+            nodesCapped: capped, nodesThrottled: throttled, nodesOff: off, nodesFailed: failed)
     }
 
     /// Energy accounts up to `time` (the simulation's current time).

@@ -25,6 +25,9 @@ public enum FacilityMessage: Sendable, Equatable {
     case coolingUnitRepaired(unit: Int)
     case chillerFailed
     case chillerRepaired
+    /// The node's hardware fails (a GPU or the board): its GPUs stop, the host idles.
+    case nodeFailed
+    case nodeRepaired
 
     // Power flowing down: is the source upstream of the receiver energised?
     case sourceChanged(available: Bool)
@@ -38,6 +41,9 @@ public enum FacilityMessage: Sendable, Equatable {
     case inletCrossed(celsius: Double)
     // Workload, set by the serving model (or a test double).
     case utilizationChanged(Double)
+    /// Node → its observers: the node's GPUs now run at this fraction of full speed
+    /// (0: they do not run at all: the node is off, failed or thermally shut down).
+    case nodeStatus(node: Int, speedFactor: Double)
 
     // Timers, each to the actor that set it.
     case generatorReady

@@ -11,6 +11,8 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     public typealias PowerState = PowerSupplySet.Outcome.State
 
     public let name: String
+    /// The node's index among the facility's nodes (racks in order, then slots).
+    public let index: Int
     let rack: ComponentID
     let slot: Int
     /// The zone or coolant loop whose temperature is the GPUs' inlet, and this node's index there.
@@ -38,10 +40,16 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     public private(set) var meter: EnergyMeter
     var draws = (a: 0.0, b: 0.0)
     var reportedThresholds: (Double?, Double?)?
+    /// Hardware failed (a fault): the GPUs stop and draw nothing; the host idles.
+    public private(set) var hardwareFailed = false
+    /// Who hears `nodeStatus` (the serving coupling), and the speed they last heard.
+    var observers: [ComponentID] = []
+    var reportedSpeed: Double?
 
-    init(name: String, rack: ComponentID, slot: Int, coolingVolume: ComponentID, volumeChild: Int, spec: NodeSpec,
+    init(name: String, index: Int, rack: ComponentID, slot: Int, coolingVolume: ComponentID, volumeChild: Int, spec: NodeSpec,
          inletCelsius: Double, recorder: FacilityRecorder) {
         self.name = name
+        self.index = index
         self.rack = rack
         self.slot = slot
         self.coolingVolume = coolingVolume
@@ -60,7 +68,10 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
     }
 
     /// GPU power per GPU now (zero when the node is off or its GPUs shut down).
-    public var gpuWattsEach: Double { powerState == .off || governor.state == .shutdown ? 0 : runningGPUWatts }
+    public var gpuWattsEach: Double { gpusStopped ? 0 : runningGPUWatts }
+
+    /// The GPUs do not run: the node is off, its hardware failed, or the GPUs shut down hot.
+    var gpusStopped: Bool { powerState == .off || hardwareFailed || governor.state == .shutdown }
 
     /// GPU power per GPU when the GPUs run (at the present utilisation).
     public var runningGPUWatts: Double { spec.power.gpuWatts(utilization: utilization) / Double(spec.power.gpuCount) }
@@ -98,6 +109,14 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
         case .supplyFailed(let side)?:
             suppliesAlive[side.rawValue] = max(0, suppliesAlive[side.rawValue] - 1)
             recorder.record(context.now, name, "psu_failed", "feed=\(side) alive=\(suppliesAlive[side.rawValue])")
+        case .nodeFailed?:
+            guard !hardwareFailed else { return }
+            hardwareFailed = true
+            recorder.record(context.now, name, "node_failed", "")
+        case .nodeRepaired?:
+            guard hardwareFailed else { return }
+            hardwareFailed = false
+            recorder.record(context.now, name, "node_repaired", "")
         case .supplyRepaired(let side)?:
             suppliesAlive[side.rawValue] = min(spec.supplies.perFeed, suppliesAlive[side.rawValue] + 1)
         case .inletCrossed(let celsius)?:
@@ -140,7 +159,8 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
 
     /// Recomputes supply, state, speed, draws and thresholds; sends only what changed.
     func evaluate(context: inout SimContext<Envelope>) {
-        let demand = governor.state == .shutdown ? spec.power.hostIdleWatts : spec.power.demandWatts(utilization: utilization)
+        let demand = governor.state == .shutdown || hardwareFailed
+            ? spec.power.hostIdleWatts : spec.power.demandWatts(utilization: utilization)
         var outcome: PowerSupplySet.Outcome
         if spec.cording == .dual {
             outcome = spec.supplies.outcome(demandWatts: demand, aliveOnA: suppliesAlive[0], aliveOnB: suppliesAlive[1],
@@ -157,13 +177,19 @@ public final class NodeActor<Envelope: FacilityEnvelope>: ActorObject {
             powerState = state
         }
         let capSpeed = state == .capped ? spec.power.speedFactor(capWatts: outcome.capacityWatts, utilization: utilization) : 1
-        speedFactor = state == .off ? 0 : capSpeed * governor.speedFactor
+        speedFactor = state == .off || hardwareFailed ? 0 : capSpeed * governor.speedFactor
+        if speedFactor != reportedSpeed, !observers.isEmpty {
+            reportedSpeed = speedFactor
+            for observer in observers {
+                context.send(Envelope(facility: .nodeStatus(node: index, speedFactor: speedFactor)), to: observer)
+            }
+        }
         meter.set(outcome.deliveredWatts, at: context.now)
         if outcome.feedAWatts != draws.a || outcome.feedBWatts != draws.b {
             draws = (outcome.feedAWatts, outcome.feedBWatts)
             context.send(Envelope(facility: .nodeDrawChanged(slot: slot, feedAWatts: draws.a, feedBWatts: draws.b)), to: rack)
         }
-        let thresholds = state == .off ? (nil, nil) : governor.inletThresholds(runningGPUWatts: runningGPUWatts)
+        let thresholds = state == .off || hardwareFailed ? (nil, nil) : governor.inletThresholds(runningGPUWatts: runningGPUWatts)
         if reportedThresholds == nil || reportedThresholds! != thresholds {
             reportedThresholds = thresholds
             context.send(Envelope(facility: .inletThresholds(child: volumeChild, rising: thresholds.0, falling: thresholds.1)),

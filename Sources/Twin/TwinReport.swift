@@ -1,0 +1,117 @@
+import Compute
+public import Facility
+public import Serving
+import SimKernel
+
+/// What a coupled run delivered and what it cost, per workload and for the site.
+public struct TwinReport: Sendable {
+    public struct Workload: Sendable {
+        public var name: String
+        public var metrics: WorkloadMetrics
+        /// Requests still in the system at the end.
+        public var inFlight: Int
+        public var instances: Int
+        public var gpus: Int
+        /// Share of the run the instances spent running iterations (mean over instances).
+        public var busyFraction: Double
+        /// Decoding sequences per iteration, averaged over busy time.
+        public var meanDecodeBatch: Double
+        /// The fullest any instance's KV cache got, as a share of its capacity.
+        public var peakKVOccupancy: Double
+        public var preemptions: Int64
+    }
+
+    public struct Failover: Sendable, Equatable {
+        public var requestsRetried: Int64
+        public var requestsFailed: Int64
+        /// Longest time from an instance's physical failure to its router marking it down.
+        public var maxDetectionSeconds: Double
+        /// Largest share of serving GPUs down at once.
+        public var capacityLostFractionMax: Double
+        /// Instance failures that the coupling saw (node off, failed or shut down).
+        public var instanceFailures: Int
+    }
+
+    public struct Cost: Sendable, Equatable {
+        /// Every GPU in the facility for the whole run, idle or not.
+        public var gpuHours: Double
+        public var gpuCostUSD: Double
+        public var energyCostUSD: Double
+        public var usdPerMillionOutputTokens: Double
+        /// IT energy (node input) per output token.
+        public var itJoulesPerOutputToken: Double
+        /// Facility energy (grid and cooling) per output token.
+        public var facilityJoulesPerOutputToken: Double
+    }
+
+    public var simulatedSeconds: Double
+    public var eventsProcessed: Int
+    public var workloads: [Workload]
+    public var energy: FacilityEnergy
+    public var failover: Failover
+    public var cost: Cost
+    public var outputTokens: Int64 { workloads.reduce(0) { $0 + $1.metrics.outputTokens } }
+}
+
+extension Twin {
+    /// The run's results; call after `run`.
+    public func report() -> TwinReport {
+        let now = simulation.now
+        let seconds = now.sinceStart.seconds
+        let workloads = serving.routers.indices.map { index -> TwinReport.Workload in
+            let router = serving.routers[index]
+            let instances = serving.instances[index]
+            let pool = spec.workloads[index].served.pool
+            var busySeconds = 0.0, batchSeconds = 0.0, peakKV = 0.0, preemptions: Int64 = 0
+            for instance in instances {
+                let engine = instance.engine
+                busySeconds += engine.busyTime(at: now).seconds
+                batchSeconds += engine.statistics.batchSequenceSeconds
+                preemptions += engine.statistics.preemptions
+                if engine.kvCapacityTokens > 0 {
+                    peakKV = max(peakKV, Double(engine.statistics.peakKVTokens) / Double(engine.kvCapacityTokens))
+                }
+            }
+            return TwinReport.Workload(
+                name: router.workload.name, metrics: router.metrics, inFlight: router.inFlight, instances: instances.count,
+                gpus: pool.gpuCount,
+                busyFraction: seconds > 0 && !instances.isEmpty ? busySeconds / (seconds * Double(instances.count)) : 0,
+                meanDecodeBatch: busySeconds > 0 ? batchSeconds / busySeconds : 0,
+                peakKVOccupancy: peakKV, preemptions: preemptions)
+        }
+        let energy = facility.energy(at: now)
+        let outputTokens = Double(workloads.reduce(0) { $0 + $1.metrics.outputTokens })
+        let gpuCount = facility.nodes.reduce(0) { $0 + $1.spec.power.gpuCount }
+        let gpuHours = Double(gpuCount) * seconds / 3_600
+        let gpuCost = gpuHours * spec.economics.gpuHourUSD
+        let energyCost = energy.facilityJoules / 3.6e6 * spec.economics.electricityUSDPerKilowattHour
+        let cost = TwinReport.Cost(
+            gpuHours: gpuHours, gpuCostUSD: gpuCost, energyCostUSD: energyCost,
+            usdPerMillionOutputTokens: outputTokens > 0 ? (gpuCost + energyCost) / outputTokens * 1e6 : 0,
+            itJoulesPerOutputToken: outputTokens > 0 ? energy.itJoules / outputTokens : 0,
+            facilityJoulesPerOutputToken: outputTokens > 0 ? energy.facilityJoules / outputTokens : 0)
+        return TwinReport(simulatedSeconds: seconds, eventsProcessed: simulation.eventsHandled, workloads: workloads,
+                          energy: energy, failover: failover(), cost: cost)
+    }
+
+    /// Matches each physical instance failure with the router's first "down" after it.
+    private func failover() -> TwinReport.Failover {
+        var location: [(workload: Int, local: Int)] = []
+        for (workload, pool) in serving.instances.enumerated() { for local in pool.indices { location.append((workload, local)) } }
+        var maxDetection = 0.0
+        let failures = placementActor.transitions.filter { !$0.up }
+        for failure in failures {
+            let (workload, local) = location[failure.instance]
+            if let seen = serving.routers[workload].healthChanges.first(where: {
+                $0.instance == local && !$0.up && $0.time >= failure.time
+            }) {
+                maxDetection = max(maxDetection, (seen.time - failure.time).seconds)
+            }
+        }
+        let metrics = serving.routers.map(\.metrics)
+        return TwinReport.Failover(
+            requestsRetried: metrics.reduce(0) { $0 + $1.retried }, requestsFailed: metrics.reduce(0) { $0 + $1.failedTotal },
+            maxDetectionSeconds: maxDetection, capacityLostFractionMax: placementActor.capacityLostFractionMax,
+            instanceFailures: failures.count)
+    }
+}

@@ -1,0 +1,66 @@
+public import Compute
+public import Facility
+public import Serving
+public import SimKernel
+
+/// A workload, its router and pool, and the facility nodes the pool runs on.
+public struct PlacedWorkloadSpec: Sendable {
+    public var served: ServedWorkloadSpec
+    /// Facility node indices the pool's instances are packed onto, in order of use.
+    public var nodes: [Int]
+
+    public init(served: ServedWorkloadSpec, nodes: [Int]) {
+        self.served = served
+        self.nodes = nodes
+    }
+}
+
+/// Prices that turn GPU time and energy into money.
+public struct Economics: Sendable, Equatable {
+    /// Rental or amortised price of one GPU for one hour, in US dollars.
+    public var gpuHourUSD: Double
+    /// Price of one kilowatt-hour from the grid, in US dollars.
+    public var electricityUSDPerKilowattHour: Double
+
+    /// $2.50 per H100-hour and $0.08 per kWh: round figures in the range of 2025 public
+    /// cloud list prices and US industrial tariffs [assumption; scenarios set their own].
+    public init(gpuHourUSD: Double = 2.5, electricityUSDPerKilowattHour: Double = 0.08) {
+        self.gpuHourUSD = gpuHourUSD
+        self.electricityUSDPerKilowattHour = electricityUSDPerKilowattHour
+    }
+}
+
+/// Everything a coupled run needs: the building, the traffic on it, and what things cost.
+public struct TwinSpec: Sendable {
+    public var facility: FacilitySpec
+    public var workloads: [PlacedWorkloadSpec]
+    public var economics: Economics
+    /// How often instances report their busy share to their nodes (sets the lag of GPU power
+    /// behind the traffic, and the coupling's message count).
+    public var busyReportInterval: SimDuration
+    /// Arrivals start after this; reports count only what happens after it.
+    public var warmUp: SimDuration
+    public var duration: SimDuration
+
+    public init(facility: FacilitySpec, workloads: [PlacedWorkloadSpec], economics: Economics = .init(),
+                busyReportInterval: SimDuration = .seconds(10), warmUp: SimDuration = .zero, duration: SimDuration) {
+        self.facility = facility
+        self.workloads = workloads
+        self.economics = economics
+        self.busyReportInterval = busyReportInterval
+        self.warmUp = warmUp
+        self.duration = duration
+    }
+}
+
+extension NodePowerProfile {
+    /// A node's power curve from the catalogue: GPUs from idle to TDP, the host taking the
+    /// rest of the node's maximum. Host idle at 43% of its maximum is the DGX H100 estimate
+    /// (2.0 of 4.6 kW) carried to other nodes [engineering estimate].
+    public init(node: NodeTypeSpec, gpu: GPUSpec) {
+        let gpusMax = Double(node.gpuCount) * gpu.tdpWatts
+        let hostMax = max(0, node.maxPowerWatts - gpusMax)
+        self.init(gpuCount: node.gpuCount, gpuIdleWatts: gpu.idleWatts, gpuMaxWatts: gpu.tdpWatts,
+                  hostIdleWatts: hostMax * 2_000 / 4_600, hostMaxWatts: hostMax)
+    }
+}
