@@ -7,6 +7,7 @@
 //   Compute (catalogues of GPUs, nodes and models; the performance model)
 //   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
 //   Facility, Serving, Compute  <-  Twin (one coupled world: placement, energy, cost)
+//   Twin  <-  Report (summary.json, CSV, expectations)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
 import PackageDescription
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "Compute", targets: ["Compute"]),
         .library(name: "Serving", targets: ["Serving"]),
         .library(name: "Twin", targets: ["Twin"]),
+        .library(name: "Report", targets: ["Report"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
@@ -59,10 +61,12 @@ let package = Package(
         ),
         // The coupled world: facility and serving in one simulation, placement, energy and cost.
         .target(name: "Twin", dependencies: ["SimKernel", "Compute", "Facility", "Serving"], swiftSettings: strictSettings),
+        // What a run leaves behind: summary.json, CSV time series and events, expectations.
+        .target(name: "Report", dependencies: ["SimKernel", "Facility", "Serving", "Twin"], swiftSettings: strictSettings),
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Facility", "Serving", "Twin",
+                "SimKernel", "Phold", "Facility", "Serving", "Twin", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -72,6 +76,7 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "TwinTests", dependencies: ["Twin", "Facility", "Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),

@@ -51,6 +51,22 @@ public struct TwinReport: Sendable {
     public var failover: Failover
     public var cost: Cost
     public var outputTokens: Int64 { workloads.reduce(0) { $0 + $1.metrics.outputTokens } }
+
+    /// A report of nothing for these workloads: the shape of a summary before any run, so
+    /// expectations can be checked against the names they will find.
+    public static func empty(workloadNames: [String]) -> TwinReport {
+        TwinReport(
+            simulatedSeconds: 0, eventsProcessed: 0,
+            workloads: workloadNames.map {
+                Workload(name: $0, metrics: WorkloadMetrics(), inFlight: 0, instances: 0, gpus: 0, busyFraction: 0,
+                         meanDecodeBatch: 0, peakKVOccupancy: 0, preemptions: 0)
+            },
+            energy: .zero,
+            failover: Failover(requestsRetried: 0, requestsFailed: 0, maxDetectionSeconds: 0, capacityLostFractionMax: 0,
+                               instanceFailures: 0),
+            cost: Cost(gpuHours: 0, gpuCostUSD: 0, energyCostUSD: 0, usdPerMillionOutputTokens: 0, itJoulesPerOutputToken: 0,
+                       facilityJoulesPerOutputToken: 0))
+    }
 }
 
 extension Twin {
@@ -94,14 +110,25 @@ extension Twin {
                           energy: energy, failover: failover(), cost: cost)
     }
 
+    /// Instances down or up again as the hardware made them, in time order.
+    public var placementTransitions: [PlacementActor<TwinMessage>.Transition] { placementActor.transitions }
+
+    /// The workload and the index in its pool of an instance numbered across workloads.
+    public func location(ofInstance instance: Int) -> (workload: Int, local: Int) {
+        var rest = instance
+        for (workload, pool) in serving.instances.enumerated() {
+            if rest < pool.count { return (workload, rest) }
+            rest -= pool.count
+        }
+        preconditionFailure("no instance \(instance)")
+    }
+
     /// Matches each physical instance failure with the router's first "down" after it.
     private func failover() -> TwinReport.Failover {
-        var location: [(workload: Int, local: Int)] = []
-        for (workload, pool) in serving.instances.enumerated() { for local in pool.indices { location.append((workload, local)) } }
         var maxDetection = 0.0
         let failures = placementActor.transitions.filter { !$0.up }
         for failure in failures {
-            let (workload, local) = location[failure.instance]
+            let (workload, local) = location(ofInstance: failure.instance)
             if let seen = serving.routers[workload].healthChanges.first(where: {
                 $0.instance == local && !$0.up && $0.time >= failure.time
             }) {

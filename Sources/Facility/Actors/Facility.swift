@@ -70,6 +70,10 @@ public struct FacilityEnergy: Sendable, Equatable {
     public var facilityJoules: Double { utilityJoules + coolingJoules }
     public var pue: Double { itJoules > 0 ? facilityJoules / itJoules : .nan }
 
+    /// No energy yet.
+    public static let zero = FacilityEnergy(utilityJoules: 0, batteryStoredChangeJoules: 0, itJoules: 0, upsLossJoules: 0,
+                                            coolingJoules: 0)
+
     /// The accounts between `earlier` and these: PUE over any interval is `since(earlier).pue`.
     public func since(_ earlier: FacilityEnergy) -> FacilityEnergy {
         FacilityEnergy(utilityJoules: utilityJoules - earlier.utilityJoules,
