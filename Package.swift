@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Facility", "Serving", "Twin", "Report",
+                "SimKernel", "Phold", "Compute", "Facility", "Serving", "Twin", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
