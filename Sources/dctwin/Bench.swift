@@ -6,7 +6,7 @@ import SimKernel
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the event kernel.",
-        subcommands: [PholdCommand.self, FacilityBenchCommand.self, ServingBenchCommand.self]
+        subcommands: [PholdCommand.self, FacilityBenchCommand.self, ServingBenchCommand.self, TwinBenchCommand.self]
     )
 }
 
