@@ -8,6 +8,7 @@
 //   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
 // The kernel imports nothing but the standard library. Model targets (facility, compute,
 // serving), scenario loading and reporting sit between the kernel and the CLI as they land.
+//   SimKernel, Yams  <-  ScenarioFormat (strict YAML: located trees, units, schemas, imports)
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -26,12 +27,14 @@ let package = Package(
         .library(name: "Facility", targets: ["Facility"]),
         .library(name: "Compute", targets: ["Compute"]),
         .library(name: "Serving", targets: ["Serving"]),
+        .library(name: "ScenarioFormat", targets: ["ScenarioFormat"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "SimKernel", swiftSettings: strictSettings),
@@ -55,6 +58,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Reading strict YAML scenario files: located trees, quantities with units, one schema
+        // declaration that drives both validation and the JSON Schema, name templates, imports.
+        .target(
+            name: "ScenarioFormat",
+            dependencies: ["SimKernel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "dctwin",
             dependencies: [
@@ -67,6 +77,7 @@ let package = Package(
         .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),
