@@ -8,8 +8,9 @@
 //   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
 //   Facility, Serving, Compute  <-  Twin (one coupled world: placement, energy, cost)
 //   Twin  <-  Report (summary.json, CSV, expectations)
-// The kernel imports nothing but the standard library. Model targets (facility, compute,
-// serving), scenario loading and reporting sit between the kernel and the CLI as they land.
+//   SimKernel, Yams  <-  ScenarioFormat (strict YAML: located trees, units, schemas, imports)
+//   ScenarioFormat, Twin, Report  <-  Scenario (the dctwin format: schema, reader, run)  <-  dctwin
+// The kernel imports nothing but the standard library; models know nothing of YAML or files.
 import PackageDescription
 
 let strictSettings: [SwiftSetting] = [
@@ -30,12 +31,15 @@ let package = Package(
         .library(name: "Serving", targets: ["Serving"]),
         .library(name: "Twin", targets: ["Twin"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "ScenarioFormat", targets: ["ScenarioFormat"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "SimKernel", swiftSettings: strictSettings),
@@ -63,10 +67,24 @@ let package = Package(
         .target(name: "Twin", dependencies: ["SimKernel", "Compute", "Facility", "Serving"], swiftSettings: strictSettings),
         // What a run leaves behind: summary.json, CSV time series and events, expectations.
         .target(name: "Report", dependencies: ["SimKernel", "Facility", "Serving", "Twin"], swiftSettings: strictSettings),
+        // Reading strict YAML scenario files: located trees, quantities with units, one schema
+        // declaration that drives both validation and the JSON Schema, name templates, imports.
+        .target(
+            name: "ScenarioFormat",
+            dependencies: ["SimKernel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        // The dctwin scenario format: its schema, the reader that checks references and limits,
+        // and the run of a plan (faults scheduled, samples taken).
+        .target(
+            name: "Scenario",
+            dependencies: ["SimKernel", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Compute", "Facility", "Serving", "Twin", "Report",
+                "SimKernel", "Phold", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -77,6 +95,9 @@ let package = Package(
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "TwinTests", dependencies: ["Twin", "Facility", "Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSettings),
+        .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat", "SimKernel"], swiftSettings: strictSettings),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioFormat", "Report", "Twin", "SimKernel"],
+                    swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.
         .testTarget(name: "dctwinTests", dependencies: ["dctwin"], swiftSettings: strictSettings),
