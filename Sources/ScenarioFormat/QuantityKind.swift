@@ -11,6 +11,8 @@ public enum QuantityKind: String, Hashable, Sendable, CaseIterable {
     case bandwidth
     case dataSize
     case temperature
+    /// A difference of temperatures ('8 K'): kelvin, never offset like a temperature.
+    case temperatureDifference
     case fraction
     case hourlyPrice
     case energyPrice
@@ -26,6 +28,7 @@ public enum QuantityKind: String, Hashable, Sendable, CaseIterable {
         case .bandwidth: "B/s"
         case .dataSize: "B"
         case .temperature: "°C"
+        case .temperatureDifference: "K"
         case .fraction: "1"
         case .hourlyPrice: "$/h"
         case .energyPrice: "$/kWh"
@@ -43,6 +46,7 @@ public enum QuantityKind: String, Hashable, Sendable, CaseIterable {
         case .bandwidth: "a bandwidth"
         case .dataSize: "a data size"
         case .temperature: "a temperature"
+        case .temperatureDifference: "a temperature difference"
         case .fraction: "a fraction"
         case .hourlyPrice: "a price per hour"
         case .energyPrice: "a price per energy"
@@ -60,6 +64,7 @@ public enum QuantityKind: String, Hashable, Sendable, CaseIterable {
         case .bandwidth: "a bandwidth like '400 Gb/s' or '50 GB/s' (units: B/s, kB/s, MB/s, GB/s, TB/s, Mb/s, Gb/s, Tb/s)"
         case .dataSize: "a data size like '80 GB' or '64 GiB' (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)"
         case .temperature: "a temperature like '22 C' (units: C, °C, K)"
+        case .temperatureDifference: "a temperature difference like '8 K'"
         case .fraction: "a fraction like '90%' or a number from 0 to 1"
         case .hourlyPrice: "a price per hour like '$2.50/h'"
         case .energyPrice: "a price per energy like '$0.08/kWh' (units: /kWh, /MWh)"
@@ -96,6 +101,8 @@ public enum QuantityKind: String, Hashable, Sendable, CaseIterable {
              QuantityUnit("TiB", 1_099_511_627_776)]
         case .temperature:
             [QuantityUnit("C", 1), QuantityUnit("°C", 1), QuantityUnit("K", 1, offset: -273.15)]
+        case .temperatureDifference:
+            [QuantityUnit("K", 1)]
         case .fraction:
             [QuantityUnit("%", 0.01)]
         case .hourlyPrice:

@@ -69,7 +69,7 @@ public final class Twin {
     }
 
     private func sample(at time: SimTime) -> TwinSample {
-        TwinSample(facility: facility.snapshot(at: time), workloads: serving.routers.enumerated().map { index, router in
+        TwinSample(facility: facility.snapshot(at: time), eventsHandled: simulation.eventsHandled, workloads: serving.routers.enumerated().map { index, router in
             let instances = serving.instances[index]
             return TwinSample.Workload(arrived: router.metrics.arrived, completed: router.metrics.completed,
                                        inFlight: router.inFlight, outputTokens: router.metrics.outputTokens,
@@ -91,6 +91,8 @@ public struct TwinSample: Sendable {
     }
 
     public var facility: FacilitySnapshot
+    /// Events the simulation has handled so far.
+    public var eventsHandled: Int
     public var workloads: [Workload]
     public var time: SimTime { facility.time }
 }

@@ -9,7 +9,7 @@ struct DCTwin: AsyncParsableCommand {
         commandName: "dctwin",
         abstract: "A deterministic discrete-event digital twin of AI data centres.",
         version: DCTwinVersion.current,
-        subcommands: [CatalogCommand.self, Bench.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, SchemaCommand.self, CatalogCommand.self, Bench.self]
     )
 
     static func main() async {

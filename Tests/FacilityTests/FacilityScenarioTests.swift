@@ -236,6 +236,26 @@ struct RearDoorTests {
     }
 }
 
+@Suite("Rear-door energy")
+struct RearDoorEnergyTests {
+    @Test("Heat a rear door takes goes to the chiller: cooling energy is fans plus (air + door heat) / COP")
+    func doorHeatIsChargedToTheChiller() {
+        let crah = Cooling(conductanceWattsPerKelvin: 5_800.0 / 7, supplyTemperatureCelsius: 20, capacityWatts: 10_000)
+        let zone = ZoneSpec(name: "hall", capacitanceJoulesPerKelvin: 600_000, initialCelsius: 27, coolingUnits: [crah])
+        let spec = FacilitySpec(
+            feedA: RackScenario.feed, feedB: RackScenario.feed, zones: [zone],
+            racks: [RackSpec(name: "r01", nodes: (1 ... 4).map { NodeSpec(name: "n\($0)", initialUtilization: 1) },
+                             rearDoorCapacityWatts: 35_000)])
+        var simulation = FacilitySimulation(seed: 1)
+        let facility = Facility.build(spec, into: &simulation)
+        simulation.run(until: seconds(3_600))
+        // 40.8 kW of rack heat: 35 kW through the door, 5.8 kW into the air, which holds 27 C.
+        let energy = facility.energy(at: simulation.now)
+        let expected = (zone.fanWattsPerUnit + 40_800 / zone.chillerCOP) * 3_600
+        #expect(abs(energy.coolingJoules / expected - 1) < 1e-6, "\(energy.coolingJoules) J vs \(expected) J")
+    }
+}
+
 @Suite("Direct liquid cooling")
 struct LiquidCoolingTests {
     /// 75% of the rack's 40.8 kW into a coolant loop of 1 MJ/K (water and cold plates, estimate)

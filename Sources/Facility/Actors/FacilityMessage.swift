@@ -37,6 +37,8 @@ public enum FacilityMessage: Sendable, Equatable {
     case nodeDrawChanged(slot: Int, feedAWatts: Double, feedBWatts: Double)
     // Heat and temperature.
     case heatChanged(child: Int, watts: Double)
+    /// Rack → zone: heat its rear door takes to the chilled water (not into the zone's air).
+    case rearDoorHeatChanged(child: Int, watts: Double)
     case inletThresholds(child: Int, rising: Double?, falling: Double?)
     case inletCrossed(celsius: Double)
     // Workload, set by the serving model (or a test double).

@@ -26,6 +26,7 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
     var nodeDraws: [(Double, Double)]
     public private(set) var rearDoorAlive = true
     var airHeatReported = 0.0
+    var doorHeatReported = 0.0
 
     var liquidHeatReported = 0.0
 
@@ -95,7 +96,12 @@ public final class RackActor<Envelope: FacilityEnvelope>: ActorObject {
             liquidHeatReported = liquidHeatWatts
             context.send(Envelope(facility: .heatChanged(child: coolantLoop.child, watts: liquidHeatWatts)), to: coolantLoop.id)
         }
-        let airHeat = totalWatts - liquidHeatWatts - rearDoorRemovedWatts
+        let doorHeat = rearDoorRemovedWatts
+        if doorHeat != doorHeatReported {
+            doorHeatReported = doorHeat
+            context.send(Envelope(facility: .rearDoorHeatChanged(child: zoneChild, watts: doorHeat)), to: zone)
+        }
+        let airHeat = totalWatts - liquidHeatWatts - doorHeat
         if airHeat != airHeatReported {
             airHeatReported = airHeat
             context.send(Envelope(facility: .heatChanged(child: zoneChild, watts: airHeat)), to: zone)

@@ -27,6 +27,11 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
     let recorder: FacilityRecorder
     /// Children: racks (heat) and nodes (thresholds), each with its own index space.
     var rackHeat: [Double]
+    /// Heat the racks' rear doors send to the chilled water, per rack, and its running sum.
+    var rearDoorHeat: [Double]
+    var rearDoorHeatSum = 0.0
+    /// Rear-door heat the chiller must reject (zero while it is down), metered for its energy.
+    var rearDoorChillerMeter = EnergyMeter()
     var heatSum = 0.0
     let nodes: [ComponentID]
     var generations: [UInt32]
@@ -56,6 +61,7 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
                               temperatureCelsius: spec.initialCelsius,
                               cooling: spec.coolingUnits.reduce(Cooling.none, +))
         rackHeat = Array(repeating: 0, count: rackCount)
+        rearDoorHeat = Array(repeating: 0, count: rackCount)
         self.nodes = nodes
         generations = Array(repeating: 0, count: nodes.count)
         fanMeter = EnergyMeter(watts: fanWattsPerUnit * Double(spec.coolingUnits.count))
@@ -76,18 +82,20 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
     }
 
     /// Cooling electrical power at `time`: fans plus the chiller's share of the heat removed
-    /// (nothing while the chiller is down and the buffer carries the load).
+    /// from the air and by the rear doors (nothing while the chiller is down and the buffer
+    /// carries the load).
     public func coolingWatts(at time: SimTime) -> Double {
-        fanMeter.watts + (chillerAlive ? thermal.cooling.removedWatts(at: temperature(at: time)) / chillerCOP : 0)
+        fanMeter.watts + (chillerAlive ? (thermal.cooling.removedWatts(at: temperature(at: time)) + rearDoorHeatSum) / chillerCOP : 0)
     }
 
     /// Cooling electrical energy up to `time`.
     public func coolingJoules(at time: SimTime) -> Double {
-        var node = thermal, fans = fanMeter
+        var node = thermal, fans = fanMeter, doors = rearDoorChillerMeter
         node.advance(to: time)
         fans.advance(to: time)
+        doors.advance(to: time)
         let withoutChiller = removedWithoutChiller + (chillerAlive ? 0 : node.heatRemovedJoules - removedAtChillerFailure)
-        return fans.joules + (node.heatRemovedJoules - withoutChiller) / chillerCOP
+        return fans.joules + (node.heatRemovedJoules - withoutChiller + doors.joules) / chillerCOP
     }
 
     /// The units that are alive, if the chilled water still holds.
@@ -104,6 +112,11 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             heatSum = max(0, heatSum + watts - rackHeat[child])
             rackHeat[child] = watts
             thermal.setHeat(heatSum, at: context.now)
+        case .rearDoorHeatChanged(let child, let watts)?:
+            rearDoorHeatSum = max(0, rearDoorHeatSum + watts - rearDoorHeat[child])
+            rearDoorHeat[child] = watts
+            rearDoorChillerMeter.set(chillerAlive ? rearDoorHeatSum : 0, at: context.now)
+            return
         case .coolingUnitFailed(let unit)?, .coolingUnitRepaired(let unit)?:
             let alive = message.facility == .coolingUnitRepaired(unit: unit)
             guard unit < units.count, unitAlive[unit] != alive else { return }
@@ -115,6 +128,7 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             guard chillerAlive else { return }
             thermal.advance(to: context.now)
             chillerAlive = false
+            rearDoorChillerMeter.set(0, at: context.now)
             removedAtChillerFailure = thermal.heatRemovedJoules
             bufferEmpty = (bufferJoules ?? 0) <= 0
             recorder.record(context.now, name, "chiller_failed", "buffer_mj=\((bufferJoules ?? 0) / 1e6)")
@@ -129,6 +143,7 @@ public final class ZoneActor<Envelope: FacilityEnvelope>: ActorObject {
             thermal.advance(to: context.now)
             removedWithoutChiller += thermal.heatRemovedJoules - removedAtChillerFailure
             chillerAlive = true
+            rearDoorChillerMeter.set(rearDoorHeatSum, at: context.now)
             bufferEmpty = false
             recorder.record(context.now, name, "chiller_repaired")
             thermal.setCooling(effectiveCooling, at: context.now)

@@ -1,0 +1,59 @@
+public import Report
+public import SimKernel
+import Serving
+public import Twin
+
+/// What a run of a plan produced, before any of it is written.
+public struct ScenarioResult {
+    public let plan: ScenarioPlan
+    public let twin: Twin
+    public let report: TwinReport
+    public let extremes: FacilityExtremes
+    public let timeSeries: TimeSeries
+    public let eventsCSV: String
+
+    /// Builds the world, schedules the faults and runs it to the end. `progress` hears the
+    /// simulated time at every sample (the CLI's progress line); it cannot change the run.
+    public static func run(_ plan: ScenarioPlan, seed: UInt64? = nil, progress: (_ simulated: SimTime, _ events: Int) -> Void = { _, _ in }) -> ScenarioResult {
+        let twin = Twin(plan.twin, seed: seed ?? plan.seed)
+        for fault in plan.faults {
+            for action in fault.actions { apply(action, at: fault.at, to: twin) }
+            if let cleared = fault.record.clearedAtSeconds {
+                for action in fault.repairs { apply(action, at: .at(.seconds(cleared)), to: twin) }
+            }
+        }
+        var extremes = FacilityExtremes()
+        var series = TimeSeries(workloadNames: plan.twin.workloads.map(\.served.workload.name))
+        twin.run(sampleEvery: plan.sampleInterval) { sample in
+            extremes.update(with: sample.facility)
+            series.append(sample)
+            progress(sample.time, sample.eventsHandled)
+        }
+        return ScenarioResult(plan: plan, twin: twin, report: twin.report(), extremes: extremes, timeSeries: series,
+                              eventsCSV: EventLog.csv(of: twin))
+    }
+
+    private static func apply(_ action: PlannedFault.Action, at time: SimTime, to twin: Twin) {
+        switch action {
+        case .facility(let fault): twin.inject(fault, at: time)
+        case .instance(let message, let workload, let instance): twin.inject(message, workload: workload, instance: instance, at: time)
+        }
+    }
+
+    /// Every router's requests add up: arrived = completed + failed + rejected + in flight.
+    public var conservationHolds: Bool { twin.serving.conservationHolds() }
+
+    /// The expectations, checked against the summary.
+    public func expectationResults(seed: UInt64) -> [ExpectationResult] {
+        let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: 0, report: report, extremes: extremes,
+                                faults: plan.faults.map(\.record))
+        return plan.expectations.map { $0.evaluate(in: base) }
+    }
+
+    /// `summary.json`'s content; `wallSeconds` is the only value that differs between two runs.
+    public func summary(seed: UInt64, wallSeconds: Double) -> JSONValue {
+        let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: wallSeconds, report: report, extremes: extremes,
+                                faults: plan.faults.map(\.record))
+        return Summary.adding(plan.expectations.map { $0.evaluate(in: base) }, to: base)
+    }
+}
