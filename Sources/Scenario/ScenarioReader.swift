@@ -49,23 +49,34 @@ struct ScenarioReader {
 
     init(root: YAMLNode) { self.root = root }
 
+    /// Records an error about `node`; the message ends with what was expected, like the
+    /// schema's own messages.
     mutating func error(_ node: YAMLNode, _ message: String, value: String? = nil, expected: String? = nil) {
-        diagnostics.append(.error(at: node, message, value: value, expected: expected))
+        let text = expected.map { "\(message); expected \($0)" } ?? message
+        diagnostics.append(.error(at: node, text, value: value, expected: expected))
     }
 
     mutating func read(files: [String]) -> ScenarioPlan? {
         if let catalog = root["catalog"] { readCatalog(catalog) }
         let duration = root.duration("duration")!
+        let errorsBeforeSite = diagnostics.count
         let facility = readFacility(root["site"]!)
+        // Workloads and faults name racks and nodes: with a broken site they would only
+        // repeat its errors, so they are read only once the site is whole.
+        let siteIsWhole = !diagnostics[errorsBeforeSite...].contains { $0.severity == .error }
         var placed: [PlacedWorkloadSpec] = []
         var used: [Int: String] = [:]
-        for item in root["workloads"]?.items ?? [] {
+        for item in siteIsWhole ? root["workloads"]?.items ?? [] : [] {
             if let workload = readWorkload(item, duration: duration, used: &used) { placed.append(workload) }
         }
-        let names = placed.map(\.served.workload.name)
+        // Expectations are checked against every declared workload, read or not, so one bad
+        // workload gives one error, not one more per expectation that names it.
+        let names = (root["workloads"]?.items ?? []).map { $0.string("name")! }
         let economics = Economics(gpuHourUSD: root["economics"]?.quantity(.hourlyPrice, "gpu_hour_price") ?? 2.5,
                                   electricityUSDPerKilowattHour: root["economics"]?.quantity(.energyPrice, "electricity_price") ?? 0.08)
-        let faults = (root["faults"]?.items ?? []).compactMap { readFault($0, workloads: placed, duration: duration) }
+        let workloadsAreWhole = placed.count == (root["workloads"]?.items?.count ?? 0)
+        let faults = siteIsWhole && workloadsAreWhole
+            ? (root["faults"]?.items ?? []).compactMap { readFault($0, workloads: placed, duration: duration) } : []
         let expectations = (root["expect"]?.items ?? []).compactMap { readExpectation($0, workloadNames: names) }
         let gpuCount = nodeTypeOfNode.reduce(0) { $0 + $1.gpuCount }
         if gpuCount > ScenarioSchema.maximumGPUs {

@@ -33,16 +33,16 @@ public struct LatencyHistogram: Sendable {
 
     public mutating func record(seconds: Double) { record(.seconds(seconds)) }
 
-    public var meanSeconds: Double { count == 0 ? 0 : Double(sumNanoseconds) / Double(count) * 1e-9 }
+    public var meanSeconds: Double { count == 0 ? 0 : Double(sumNanoseconds) / Double(count) / 1e9 }
 
     public func percentileSeconds(_ percentile: Double) -> Double {
-        count == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) * 1e-6
+        count == 0 ? 0 : Double(histogram.valueAtPercentile(percentile)) / 1e6
     }
 
     public var summary: LatencySummary {
         LatencySummary(count: count, mean: meanSeconds, p50: percentileSeconds(50), p90: percentileSeconds(90),
                        p95: percentileSeconds(95), p99: percentileSeconds(99), p999: percentileSeconds(99.9),
-                       max: Double(maxNanoseconds) * 1e-9)
+                       max: Double(maxNanoseconds) / 1e9)
     }
 }
 

@@ -31,7 +31,7 @@ public struct SimDuration: Hashable, Comparable, Sendable {
     @inlinable public static func hours(_ value: Double) -> SimDuration { SimDuration(seconds: value * 3_600) }
 
     /// The duration in seconds, for physics and reports (not for keeping time).
-    @inlinable public var seconds: Double { Double(nanoseconds) * 1e-9 }
+    @inlinable public var seconds: Double { Double(nanoseconds) / 1e9 }
 
     @inlinable public static func < (a: Self, b: Self) -> Bool { a.nanoseconds < b.nanoseconds }
     @inlinable public static func + (a: Self, b: Self) -> Self { Self(nanoseconds: a.nanoseconds + b.nanoseconds) }
@@ -60,7 +60,7 @@ public struct SimTime: Hashable, Comparable, Sendable {
     @inlinable public static func at(_ duration: SimDuration) -> SimTime { SimTime(nanosecondsSinceStart: duration.nanoseconds) }
 
     /// Seconds since time zero, for physics and reports (not for keeping time).
-    @inlinable public var seconds: Double { Double(nanosecondsSinceStart) * 1e-9 }
+    @inlinable public var seconds: Double { Double(nanosecondsSinceStart) / 1e9 }
     @inlinable public var sinceStart: SimDuration { SimDuration(nanoseconds: nanosecondsSinceStart) }
 
     @inlinable public static func < (a: Self, b: Self) -> Bool { a.nanosecondsSinceStart < b.nanosecondsSinceStart }

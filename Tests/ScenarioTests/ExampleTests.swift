@@ -1,0 +1,62 @@
+import Foundation
+import Report
+import Scenario
+import ScenarioFormat
+import SimKernel
+import Testing
+
+/// The example topologies: each validates, the published schema is current, and a short run of
+/// each matches its golden summary. Set DCTWIN_UPDATE_GOLDEN=1 to rewrite the goldens on purpose.
+@Suite("Example topologies")
+struct ExampleTests {
+    static let examples = files(in: "topologies", extension: ".yaml")
+    static let topologies = repositoryRoot.appendingPathComponent("topologies")
+
+    /// How long each example runs in the tests (the full runs are for the CLI).
+    static let testDuration = SimDuration.minutes(2)
+
+    @Test("topologies/schema.json is exactly what `dctwin schema` prints")
+    func schemaIsCurrent() throws {
+        let committed = try String(contentsOf: Self.topologies.appendingPathComponent("schema.json"), encoding: .utf8)
+        #expect(committed == ScenarioSchema.jsonSchemaText)
+    }
+
+    @Test("Every example starts with the schema line and validates without errors", arguments: examples)
+    func validates(name: String) throws {
+        let text = try String(contentsOf: Self.topologies.appendingPathComponent(name), encoding: .utf8)
+        #expect(text.hasPrefix("# yaml-language-server: $schema=./schema.json\n"))
+        do {
+            _ = try ScenarioPlan.load(name, loader: loader(base: Self.topologies))
+        } catch {
+            Issue.record("\(name): \(error)")
+        }
+    }
+
+    static func shortRun(_ name: String) throws -> ScenarioResult {
+        var plan = try ScenarioPlan.load(name, loader: loader(base: topologies))
+        plan.duration = testDuration
+        return ScenarioResult.run(plan)
+    }
+
+    @Test("A short run of each example matches its golden summary, key for key and value for value", arguments: examples)
+    func matchesGolden(name: String) throws {
+        let result = try Self.shortRun(name)
+        #expect(result.conservationHolds)
+        let summary = result.summary(seed: result.plan.seed, wallSeconds: 0).rendered
+        let golden = repositoryRoot.appendingPathComponent("Tests/ScenarioTests/Golden/\(name.replacingOccurrences(of: ".yaml", with: ".summary.json"))")
+        if ProcessInfo.processInfo.environment["DCTWIN_UPDATE_GOLDEN"] == "1" {
+            try OutputFolder.writeAtomically(summary, to: golden.path)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(summary == expected, "summary of \(name) differs from \(golden.lastPathComponent)")
+    }
+
+    @Test("The same scenario and seed give byte-identical summaries and CSVs")
+    func deterministic() throws {
+        let name = try #require(Self.examples.first)
+        let first = try Self.shortRun(name), second = try Self.shortRun(name)
+        #expect(first.summary(seed: 1, wallSeconds: 0) == second.summary(seed: 1, wallSeconds: 0))
+        #expect(first.timeSeries.csv == second.timeSeries.csv)
+        #expect(first.eventsCSV == second.eventsCSV)
+    }
+}
