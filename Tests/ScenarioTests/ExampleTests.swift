@@ -12,8 +12,8 @@ struct ExampleTests {
     static let examples = files(in: "topologies", extension: ".yaml")
     static let topologies = repositoryRoot.appendingPathComponent("topologies")
 
-    /// How long each example runs in the tests (the full runs are for the CLI).
-    static let testDuration = SimDuration.minutes(2)
+    /// The longest each example runs in the tests (drills fit; the full runs are for the CLI).
+    static let testDuration = SimDuration.minutes(10)
 
     @Test("topologies/schema.json is exactly what `dctwin schema` prints")
     func schemaIsCurrent() throws {
@@ -34,14 +34,17 @@ struct ExampleTests {
 
     static func shortRun(_ name: String) throws -> ScenarioResult {
         var plan = try ScenarioPlan.load(name, loader: loader(base: topologies))
-        plan.duration = testDuration
+        plan.duration = min(plan.duration, testDuration)
         return ScenarioResult.run(plan)
     }
 
-    @Test("A short run of each example matches its golden summary, key for key and value for value", arguments: examples)
+    @Test("A run of each example (10 min at most) matches its golden summary and meets its expectations", arguments: examples)
     func matchesGolden(name: String) throws {
         let result = try Self.shortRun(name)
         #expect(result.conservationHolds)
+        for failed in result.expectationResults(seed: result.plan.seed) where !failed.passed {
+            Issue.record("\(name): expectation failed: \(failed.expectation.text), measured \(failed.measured.map(String.init(describing:)) ?? "nothing")")
+        }
         let summary = result.summary(seed: result.plan.seed, wallSeconds: 0).rendered
         let golden = repositoryRoot.appendingPathComponent("Tests/ScenarioTests/Golden/\(name.replacingOccurrences(of: ".yaml", with: ".summary.json"))")
         if ProcessInfo.processInfo.environment["DCTWIN_UPDATE_GOLDEN"] == "1" {

@@ -67,7 +67,10 @@ public struct FacilityEnergy: Sendable, Equatable {
     public var itJoules: Double
     public var upsLossJoules: Double
     public var coolingJoules: Double
-    public var facilityJoules: Double { utilityJoules + coolingJoules }
+    /// Energy the site took in: grid or generator input, plus what the batteries gave up
+    /// (minus what they stored), plus cooling. Counting the batteries keeps PUE honest across
+    /// an outage the batteries carry.
+    public var facilityJoules: Double { utilityJoules - batteryStoredChangeJoules + coolingJoules }
     public var pue: Double { itJoules > 0 ? facilityJoules / itJoules : .nan }
 
     /// No energy yet.
