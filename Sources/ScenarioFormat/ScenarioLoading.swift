@@ -28,7 +28,7 @@ public func loadScenario(
 
 /// Merges `override` over `base`: mappings key by key (recursively, `override` winning and new
 /// keys appended in its order); anything else is replaced by `override`.
-public func merged(_ base: YAMLNode, _ override: YAMLNode) -> YAMLNode {
+func merged(_ base: YAMLNode, _ override: YAMLNode) -> YAMLNode {
     guard case .mapping(var entries) = base.content, case .mapping(let overrides) = override.content else { return override }
     for entry in overrides {
         if let index = entries.firstIndex(where: { $0.key == entry.key }) {

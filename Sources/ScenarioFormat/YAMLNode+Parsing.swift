@@ -239,9 +239,7 @@ private func secondOccurrence(ofKey key: String, after first: Mark, in text: Str
         let scalars = Array(lines[lineIndex].unicodeScalars)
         guard let contentColumn = scalars.firstIndex(where: { $0 != " " && $0 != "-" && $0 != "\r" }) else { continue }
         if scalars[contentColumn] == "#" { continue }
-        if contentColumn + 1 < first.column && !scalars[..<(first.column - 1)].allSatisfy({ $0 == " " || $0 == "-" }) {
-            return nil
-        }
+        if contentColumn + 1 < first.column { return nil }
         guard scalars.count >= first.column else { continue }
         var rest = String(String.UnicodeScalarView(scalars[(first.column - 1)...]))
         if rest.hasSuffix("\r") { rest.removeLast() }

@@ -104,6 +104,11 @@ struct YAMLParsingTests {
     func duplicateKey() {
         #expect(parseProblems("a: 1\nb: 2\na: 3\n") == ["s.yaml:3:1: error: duplicate key 'a' (first at line 1, column 1)"])
         #expect(parseProblems("site:\n  x: 1\n  y: 2\n  x: 3\n") == ["s.yaml:4:3: error: duplicate key 'x' (first at line 2, column 3)"])
+        #expect(parseProblems("m: {a: 1, b: 2, a: 3}\n") == ["s.yaml:1:5: error: key 'a' appears more than once in this mapping"])
+        #expect(parseProblems("k:\n          a: 1\n          b:\n            - x\n          a: 2\n") == [
+            "s.yaml:5:11: error: duplicate key 'a' (first at line 2, column 11)",
+        ])
+        #expect(parseProblems("k: {x: 1,\n a: 1,\n\n a: 2}\n") == ["s.yaml:4:2: error: duplicate key 'a' (first at line 2, column 2)"])
         // Plain 1 and quoted '1' differ to YAML but are the same key here.
         #expect(parseProblems("m:\n  1: a\n  '1': b\n") == ["s.yaml:3:3: error: m.1: duplicate key '1' (first at line 2, column 3)"])
     }
@@ -136,6 +141,8 @@ struct YAMLParsingTests {
         let path = "a" + String(repeating: "[0]", count: 63)
         #expect(parseProblems(deep) == ["s.yaml:1:67: error: \(path): nesting is deeper than the limit of 64 levels"])
         let veryDeep = "a: " + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "\n"
+        let justUnderEstimate = "a: " + String(repeating: "[", count: 399) + String(repeating: "]", count: 399) + "\n"
+        #expect(parseProblems(justUnderEstimate) == ["s.yaml:1:67: error: \(path): nesting is deeper than the limit of 64 levels"])
         #expect(parseProblems(veryDeep) == ["s.yaml:1:1: error: indentation or brackets nest deeper than 400 levels; the limit is 64 levels"])
     }
 
