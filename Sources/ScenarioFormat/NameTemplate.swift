@@ -8,7 +8,7 @@ public struct TemplateError: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 /// What a name template looks like, for messages and schema descriptions.
-let nameTemplateExpected = "a name, or a template like 'r{01..40}' or 'row{a..d}-r{1..3}'"
+public let nameTemplateExpected = "a name, or a template like 'r{01..40}' or 'row{a..d}-r{1..3}'"
 
 /// Expands a name template into names, in order.
 ///
