@@ -12,8 +12,9 @@ struct ExampleTests {
     static let examples = files(in: "topologies", extension: ".yaml")
     static let topologies = repositoryRoot.appendingPathComponent("topologies")
 
-    /// The longest each example runs in the tests (drills fit; the full runs are for the CLI).
-    static let testDuration = SimDuration.minutes(10)
+    /// The longest each example runs in the tests (drills fit; the full runs are for the CLI):
+    /// 10 minutes, or 1 minute for sites over 2,000 GPUs, to keep `swift test` short.
+    static func testDuration(gpus: Int) -> SimDuration { gpus > 2_000 ? .minutes(1) : .minutes(10) }
 
     @Test("topologies/schema.json is exactly what `dctwin schema` prints")
     func schemaIsCurrent() throws {
@@ -34,7 +35,7 @@ struct ExampleTests {
 
     static func shortRun(_ name: String) throws -> ScenarioResult {
         var plan = try ScenarioPlan.load(name, loader: loader(base: topologies))
-        plan.duration = min(plan.duration, testDuration)
+        plan.duration = min(plan.duration, testDuration(gpus: plan.gpuCount))
         return ScenarioResult.run(plan)
     }
 
