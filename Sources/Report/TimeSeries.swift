@@ -19,24 +19,37 @@ public struct TimeSeries: Sendable {
         }
     }
 
+    /// The same rows as numbers (nil where a value is not defined, like the first rate).
+    public private(set) var values: [[Double?]] = []
+
     public mutating func append(_ sample: TwinSample) {
         let f = sample.facility
-        var row = [f.time.seconds, f.feedInputWatts[0] / 1_000, f.feedInputWatts[1] / 1_000, f.itWatts / 1_000,
-                   f.coolingWatts / 1_000, f.pue, f.batteryStateOfCharge[0], f.batteryStateOfCharge[1],
-                   f.maxInletCelsius, f.hottestGPUCelsius, f.maxRackWatts / 1_000].map(Self.format)
-        row += [f.racksOverBudget, f.nodesCapped, f.nodesThrottled, f.nodesOff, f.nodesFailed].map(String.init)
+        var row: [Double?] = [f.time.seconds, f.feedInputWatts[0] / 1_000, f.feedInputWatts[1] / 1_000, f.itWatts / 1_000,
+                              f.coolingWatts / 1_000, f.pue, f.batteryStateOfCharge[0], f.batteryStateOfCharge[1],
+                              f.maxInletCelsius, f.hottestGPUCelsius, f.maxRackWatts / 1_000]
+        row += [f.racksOverBudget, f.nodesCapped, f.nodesThrottled, f.nodesOff, f.nodesFailed].map { Double($0) }
         let elapsed = previous.map { (sample.time - $0.time).seconds } ?? 0
         for (index, workload) in sample.workloads.enumerated() {
             let before = previous?.workloads[index]
-            func rate(_ now: Int64, _ then: Int64?) -> String {
-                guard let then, elapsed > 0 else { return "" }
-                return Self.format(Double(now - then) / elapsed)
+            func rate(_ now: Int64, _ then: Int64?) -> Double? {
+                guard let then, elapsed > 0 else { return nil }
+                return Double(now - then) / elapsed
             }
-            row += [String(workload.inFlight), rate(workload.completed, before?.completed),
-                    rate(workload.outputTokens, before?.outputTokens), String(workload.instancesUp), String(workload.kvTokensUsed)]
+            row += [Double(workload.inFlight), rate(workload.completed, before?.completed),
+                    rate(workload.outputTokens, before?.outputTokens), Double(workload.instancesUp), Double(workload.kvTokensUsed)]
         }
-        rows.append(row)
+        values.append(row)
+        rows.append(row.map { $0.map(Self.format) ?? "" })
         previous = sample
+    }
+
+    /// The column named `name`, as (time, value) points where the value is defined.
+    public func points(_ name: String) -> [(x: Double, y: Double)] {
+        guard let column = header.firstIndex(of: name) else { return [] }
+        return values.compactMap { row in
+            guard let time = row[0], let value = row[column], value.isFinite else { return nil }
+            return (time, value)
+        }
     }
 
     public var csv: String { CSV.render(header: header, rows: rows) }

@@ -91,6 +91,7 @@ struct ScenarioReader {
             twin: TwinSpec(facility: facility, workloads: placed, economics: economics, duration: duration),
             faults: faults, expectations: expectations,
             writesTimeSeries: outputs?.bool("timeseries") ?? true, writesEvents: outputs?.bool("events") ?? true,
+            writesHTML: outputs?.bool("html") ?? true,
             warnings: [], gpuCount: gpuCount, files: files)
     }
 

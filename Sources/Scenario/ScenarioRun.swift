@@ -50,6 +50,13 @@ public struct ScenarioResult {
         return plan.expectations.map { $0.evaluate(in: base) }
     }
 
+    /// `report.html`: the summary, latency curves, and the time series with the faults marked.
+    public func html(summary: JSONValue) -> String {
+        HTMLReport.render(summary: summary, description: plan.description, timeSeries: timeSeries,
+                          curves: report.workloads.map { HTMLReport.LatencyCurves(workload: $0.name, metrics: $0.metrics) },
+                          faults: plan.faults.map(\.record))
+    }
+
     /// `summary.json`'s content; `wallSeconds` is the only value that differs between two runs.
     public func summary(seed: UInt64, wallSeconds: Double) -> JSONValue {
         let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: wallSeconds, report: report, extremes: extremes,

@@ -191,6 +191,7 @@ public enum ScenarioSchema {
         .optional("outputs", .object([
             .optional("timeseries", .boolean(), default: "true"),
             .optional("events", .boolean(), default: "true"),
+            .optional("html", .boolean(), default: "true", "report.html: one self-contained page with charts."),
         ])),
     ])
 }

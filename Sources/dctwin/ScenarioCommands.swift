@@ -55,7 +55,7 @@ struct ValidateCommand: ParsableCommand {
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a scenario and write summary.json, timeseries.csv and events.csv.",
+        abstract: "Run a scenario and write summary.json, timeseries.csv, events.csv and report.html.",
         discussion: """
             Exit status: 0 ok; 1 the simulation broke an invariant; 2 usage or scenario error; \
             3 an expectation failed.
@@ -99,6 +99,7 @@ struct RunCommand: ParsableCommand {
         var files = [("summary.json", summary.rendered)]
         if plan.writesTimeSeries { files.append(("timeseries.csv", result.timeSeries.csv)) }
         if plan.writesEvents { files.append(("events.csv", result.eventsCSV)) }
+        if plan.writesHTML { files.append(("report.html", result.html(summary: summary))) }
         do {
             try OutputFolder.write(files, to: folder)
         } catch {

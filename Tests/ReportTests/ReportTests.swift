@@ -1,3 +1,4 @@
+import Foundation
 import Report
 import Testing
 
@@ -56,5 +57,27 @@ struct ReportTests {
     @Test("CSV quotes fields with commas, quotes or line breaks and leaves others bare")
     func csvQuoting() {
         #expect(CSV.render(header: ["a", "b"], rows: [["x,y", "say \"hi\""], ["1", ""]]) == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n1,\n")
+    }
+}
+
+@Suite("HTML report")
+struct HTMLReportTests {
+    @Test("Chart ticks are round numbers covering the data range")
+    func ticks() {
+        #expect(HTMLReportProbe.ticks(0, 1_000) == [0, 200, 400, 600, 800, 1_000])
+        #expect(HTMLReportProbe.ticks(3.2, 7.9) == [3, 4, 5, 6, 7, 8])
+    }
+
+    @Test("The page is self-contained: no scripts and no external references, names escaped, one SVG per chart")
+    func selfContained() {
+        let summary: JSONValue = .object([
+            ("scenario", .string("a<b")), ("seed", .integer(1)), ("simulated_seconds", .number(60)), ("events_processed", .integer(10)),
+            ("wall_seconds", .number(0.5)), ("workloads", .array([])), ("facility", .object([])),
+        ])
+        let html = HTMLReport.render(summary: summary, description: "d & e", timeSeries: TimeSeries(workloadNames: []), curves: [], faults: [])
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
+        #expect(html.contains("<h1>a&lt;b</h1>") && html.contains("d &amp; e"))
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4, "the four facility charts, even without data")
     }
 }
