@@ -197,7 +197,7 @@ struct Chart {
 
     static let colors = ["#0969da", "#bf3989", "#1a7f37", "#bc4c00", "#8250df", "#57606a"]
     let width = 500.0, height = 260.0
-    let left = 56.0, right = 12.0, top = 28.0, bottom = 40.0
+    let left = 56.0, right = 12.0, top = 40.0, bottom = 40.0
 
     var svg: String {
         let all = series.flatMap(\.points).filter { !logY || $0.y > 0 }
@@ -245,9 +245,10 @@ struct Chart {
             guard !points.isEmpty else { continue }
             let path = points.map { "\(f(x($0.x))),\(f(y($0.y)))" }.joined(separator: " ")
             out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(path)\"/>"
-            let legendX = left + 8 + Double(index) * 100
-            out += "<rect x=\"\(f(legendX))\" y=\"\(f(top + 6))\" width=\"10\" height=\"3\" fill=\"\(color)\"/>"
-            out += "<text x=\"\(f(legendX + 14))\" y=\"\(f(top + 11))\">\(HTMLReport.escape(line.name))</text>"
+            // The legend sits between the title and the plot, so it never hides a line.
+            let legendX = left + Double(index) * 100
+            out += "<rect x=\"\(f(legendX))\" y=\"26\" width=\"10\" height=\"3\" fill=\"\(color)\"/>"
+            out += "<text x=\"\(f(legendX + 14))\" y=\"31\">\(HTMLReport.escape(line.name))</text>"
         }
         return out + "</svg>\n"
     }
@@ -259,13 +260,8 @@ struct Chart {
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         let first = (low / step).rounded(.down) * step
-        var values: [Double] = []
-        var value = first
-        while value < high + step * 0.5 && values.count < 50 {
-            values.append(value)
-            if value >= high { break }
-            value += step
-        }
+        var values = [first]
+        while values.last! < high && values.count < 50 { values.append(first + Double(values.count) * step) }
         return values
     }
 

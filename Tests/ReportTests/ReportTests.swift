@@ -66,6 +66,7 @@ struct HTMLReportTests {
     func ticks() {
         #expect(HTMLReportProbe.ticks(0, 1_000) == [0, 200, 400, 600, 800, 1_000])
         #expect(HTMLReportProbe.ticks(3.2, 7.9) == [3, 4, 5, 6, 7, 8])
+        #expect(HTMLReportProbe.ticks(0, 325) == [0, 100, 200, 300, 400], "the top tick is at or above the data")
     }
 
     @Test("The page is self-contained: no scripts and no external references, names escaped, one SVG per chart")
