@@ -45,6 +45,37 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// On one line with no spaces: for large machine-read files (traces).
+    public var compact: String {
+        var out = ""
+        writeCompact(to: &out)
+        out.append("\n")
+        return out
+    }
+
+    private func writeCompact(to out: inout String) {
+        switch self {
+        case .array(let items):
+            out.append("[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(",") }
+                item.writeCompact(to: &out)
+            }
+            out.append("]")
+        case .object(let members):
+            out.append("{")
+            for (index, (key, value)) in members.enumerated() {
+                if index > 0 { out.append(",") }
+                JSONValue.quote(key, into: &out)
+                out.append(":")
+                value.writeCompact(to: &out)
+            }
+            out.append("}")
+        default:
+            write(to: &out, indent: 0)
+        }
+    }
+
     private func write(to out: inout String, indent: Int) {
         switch self {
         case .null: out.append("null")

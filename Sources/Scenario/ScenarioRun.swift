@@ -14,8 +14,9 @@ public struct ScenarioResult {
 
     /// Builds the world, schedules the faults and runs it to the end. `progress` hears the
     /// simulated time at every sample (the CLI's progress line); it cannot change the run.
-    public static func run(_ plan: ScenarioPlan, seed: UInt64? = nil, progress: (_ simulated: SimTime, _ events: Int) -> Void = { _, _ in }) -> ScenarioResult {
+    public static func run(_ plan: ScenarioPlan, seed: UInt64? = nil, trace: Bool = false, progress: (_ simulated: SimTime, _ events: Int) -> Void = { _, _ in }) -> ScenarioResult {
         let twin = Twin(plan.twin, seed: seed ?? plan.seed)
+        if trace { PerfettoTrace.enable(on: twin) }
         for fault in plan.faults {
             for action in fault.actions { apply(action, at: fault.at, to: twin) }
             if let cleared = fault.record.clearedAtSeconds {
@@ -49,6 +50,9 @@ public struct ScenarioResult {
                                 faults: plan.faults.map(\.record))
         return plan.expectations.map { $0.evaluate(in: base) }
     }
+
+    /// `trace.json` (Chrome trace-event format, for Perfetto); meaningful after `run(trace: true)`.
+    public var traceJSON: String { PerfettoTrace.json(of: twin, timeSeries: timeSeries, faults: plan.faults.map(\.record)) }
 
     /// `report.html`: the summary, latency curves, and the time series with the faults marked.
     public func html(summary: JSONValue) -> String {

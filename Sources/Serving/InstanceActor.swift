@@ -37,6 +37,8 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
     private var wakeAt: SimTime?
     private var completions: [RequestCompletion] = []
     public let busyReporting: BusyReporting?
+    /// When set, every stretch of iterations the engine completes is appended here (traces).
+    public var stretchLog: [EngineStretch]?
     private var busyAtLastReport: SimDuration = .zero
     private var reportedBusyFraction: Double?
 
@@ -59,6 +61,7 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
         case .engineWake:
             timer = nil
             wakeAt = nil
+            if stretchLog != nil, let stretch = engine.runningStretch { stretchLog!.append(stretch) }
             completions.removeAll(keepingCapacity: true)
             engine.wake(now: context.now, completions: &completions)
             for completion in completions {

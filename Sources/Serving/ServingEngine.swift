@@ -76,6 +76,15 @@ public struct EngineStatistics: Sendable, Equatable {
 /// Requests are admitted FCFS at iteration boundaries when a batch slot is free and the KV
 /// cache holds their context plus one block; when decoding growth would overflow the cache,
 /// the most recently admitted sequence is preempted and recomputed later (vLLM's policy).
+/// A stretch of iterations an engine ran without a change in its batch.
+public struct EngineStretch: Sendable, Equatable {
+    public var start: SimTime
+    public var end: SimTime
+    public var iterations: Int64
+    public var decoding: Int
+    public var prefills: Bool
+}
+
 public struct ServingEngine: Sendable {
     public let performance: PerformanceModel
     public let configuration: EngineConfiguration
@@ -156,6 +165,12 @@ public struct ServingEngine: Sendable {
         let capacity = performance.kvCapacityTokens(
             freeMemoryFraction: configuration.kvCacheFreeMemoryFraction, activationReserveBytes: configuration.activationReserveBytes)
         kvCapacityTokens = Int64(max(0, capacity.rounded(.down)))
+    }
+
+    /// The stretch of iterations running now, for traces: start, end, iterations, decoding
+    /// batch, and whether it is a prefill iteration.
+    public var runningStretch: EngineStretch? {
+        segment.map { EngineStretch(start: $0.start, end: $0.end, iterations: $0.iterations, decoding: $0.decoding, prefills: $0.prefills) }
     }
 
     /// When the engine next needs `wake(now:completions:)`; nil while idle.

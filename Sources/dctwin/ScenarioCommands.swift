@@ -65,6 +65,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Root seed (default: the scenario's).") var seed: UInt64?
     @Option(help: "Output folder (default: runs/<scenario>/seed-<n>/).") var out: String?
     @Option(help: "Simulated duration, overriding the scenario's, like '10 min'.") var duration: String?
+    @Flag(help: "Also write trace.json (Chrome trace-event format; open it in ui.perfetto.dev).") var trace = false
     @Flag(help: "No progress line on stderr.") var noProgress = false
     @Flag(help: "Print nothing on stdout but failures.") var quiet = false
     @Option(help: "Write the expectations as JUnit XML to this file.") var junit: String?
@@ -91,7 +92,7 @@ struct RunCommand: ParsableCommand {
         let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) == 1, end: plan.duration)
         let clock = ContinuousClock()
         let start = clock.now
-        let result = ScenarioResult.run(plan, seed: seed) { progress.update(simulated: $0, events: $1) }
+        let result = ScenarioResult.run(plan, seed: seed, trace: trace) { progress.update(simulated: $0, events: $1) }
         let wall = clock.now - start
         progress.finish()
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
@@ -100,6 +101,7 @@ struct RunCommand: ParsableCommand {
         if plan.writesTimeSeries { files.append(("timeseries.csv", result.timeSeries.csv)) }
         if plan.writesEvents { files.append(("events.csv", result.eventsCSV)) }
         if plan.writesHTML { files.append(("report.html", result.html(summary: summary))) }
+        if trace { files.append(("trace.json", result.traceJSON)) }
         do {
             try OutputFolder.write(files, to: folder)
         } catch {

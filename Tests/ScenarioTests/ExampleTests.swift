@@ -64,3 +64,22 @@ struct ExampleTests {
         #expect(first.eventsCSV == second.eventsCSV)
     }
 }
+
+@Suite("Perfetto trace")
+struct TraceTests {
+    @Test("trace.json is trace-event JSON: metadata, replica stretches, node spans, fault instants, counters")
+    func traceShape() throws {
+        var plan = try ScenarioPlan.load("drill-node-failure.yaml", loader: loader(base: ExampleTests.topologies))
+        plan.duration = .minutes(4)
+        let result = ScenarioResult.run(plan, trace: true)
+        let data = Data(result.traceJSON.utf8)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let events = try #require(root["traceEvents"] as? [[String: Any]])
+        let phases = Dictionary(grouping: events, by: { $0["ph"] as? String ?? "?" }).mapValues(\.count)
+        #expect((phases["X"] ?? 0) > 100, "replica stretches and node spans")
+        #expect((phases["M"] ?? 0) >= 3 && (phases["C"] ?? 0) > 0 && (phases["i"] ?? 0) >= 2)
+        let names = Set(events.compactMap { $0["name"] as? String })
+        #expect(names.contains("failed") && names.contains("decode") && names.contains("fault: node_failure hall1/r3/n2"))
+        #expect(result.traceJSON == ScenarioResult.run(plan, trace: true).traceJSON, "the trace is deterministic too")
+    }
+}
