@@ -8,6 +8,7 @@
 //   SimKernel, Compute  <-  Serving (engines, routers, workloads, metrics)
 //   Facility, Serving, Compute  <-  Twin (one coupled world: placement, energy, cost)
 //   Twin  <-  Report (summary.json, CSV, expectations)
+//   OrderedJSON (byte-stable JSON)  <-  ScenarioFormat, Report
 //   SimKernel, Yams  <-  ScenarioFormat (strict YAML: located trees, units, schemas, imports)
 //   ScenarioFormat, Twin, Report  <-  Scenario (the dctwin format: schema, reader, run)  <-  dctwin
 // The kernel imports nothing but the standard library; models know nothing of YAML or files.
@@ -31,6 +32,7 @@ let package = Package(
         .library(name: "Serving", targets: ["Serving"]),
         .library(name: "Twin", targets: ["Twin"]),
         .library(name: "Report", targets: ["Report"]),
+        .library(name: "OrderedJSON", targets: ["OrderedJSON"]),
         .library(name: "ScenarioFormat", targets: ["ScenarioFormat"]),
         .library(name: "Scenario", targets: ["Scenario"]),
         .executable(name: "dctwin", targets: ["dctwin"]),
@@ -66,25 +68,27 @@ let package = Package(
         // The coupled world: facility and serving in one simulation, placement, energy and cost.
         .target(name: "Twin", dependencies: ["SimKernel", "Compute", "Facility", "Serving"], swiftSettings: strictSettings),
         // What a run leaves behind: summary.json, CSV time series and events, expectations.
-        .target(name: "Report", dependencies: ["SimKernel", "Facility", "Serving", "Twin"], swiftSettings: strictSettings),
+        .target(name: "Report", dependencies: ["SimKernel", "Facility", "Serving", "Twin", "OrderedJSON"], swiftSettings: strictSettings),
+        // JSON with keys in the order they were made, so every JSON file dctwin writes is byte-stable.
+        .target(name: "OrderedJSON", swiftSettings: strictSettings),
         // Reading strict YAML scenario files: located trees, quantities with units, one schema
         // declaration that drives both validation and the JSON Schema, name templates, imports.
         .target(
             name: "ScenarioFormat",
-            dependencies: ["SimKernel", .product(name: "Yams", package: "Yams")],
+            dependencies: ["SimKernel", "OrderedJSON", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         // The dctwin scenario format: its schema, the reader that checks references and limits,
         // and the run of a plan (faults scheduled, samples taken).
         .target(
             name: "Scenario",
-            dependencies: ["SimKernel", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat"],
+            dependencies: ["SimKernel", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat", "OrderedJSON"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "dctwin",
             dependencies: [
-                "SimKernel", "Phold", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat", "Scenario",
+                "SimKernel", "Phold", "Compute", "Facility", "Serving", "Twin", "Report", "ScenarioFormat", "Scenario", "OrderedJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -94,11 +98,11 @@ let package = Package(
         .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "TwinTests", dependencies: ["Twin", "Facility", "Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strictSettings),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "OrderedJSON"], swiftSettings: strictSettings),
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat", "SimKernel"], swiftSettings: strictSettings),
         // Broken/ holds the corpus of refused scenarios, Golden/ the example summaries: data the
         // tests read from the repository, not resources of the test bundle.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioFormat", "Report", "Twin", "SimKernel"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioFormat", "Report", "Twin", "SimKernel", "OrderedJSON"],
                     exclude: ["Broken", "Golden"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.

@@ -1,3 +1,4 @@
+public import OrderedJSON
 import Foundation
 
 /// A condition on a run's results, written like `chat.ttft.p99 < 2 s`, that CI checks.

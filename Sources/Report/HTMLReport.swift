@@ -1,3 +1,4 @@
+public import OrderedJSON
 import Foundation
 public import Serving
 

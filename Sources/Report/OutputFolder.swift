@@ -1,3 +1,4 @@
+public import OrderedJSON
 import Foundation
 
 /// Writes run outputs so that a killed run leaves no half-written file: each file goes to a

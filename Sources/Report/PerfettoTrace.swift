@@ -1,3 +1,4 @@
+public import OrderedJSON
 import Facility
 import Serving
 import SimKernel

@@ -1,3 +1,4 @@
+public import OrderedJSON
 public import Facility
 import Serving
 public import Twin

@@ -1,3 +1,4 @@
+import OrderedJSON
 import Compute
 import Foundation
 import Facility

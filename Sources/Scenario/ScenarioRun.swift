@@ -1,3 +1,4 @@
+public import OrderedJSON
 public import Report
 public import SimKernel
 import Serving

@@ -1,3 +1,4 @@
+import OrderedJSON
 import ArgumentParser
 import Foundation
 import Report

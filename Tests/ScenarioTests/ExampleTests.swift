@@ -1,3 +1,4 @@
+import OrderedJSON
 import Foundation
 import Report
 import Scenario

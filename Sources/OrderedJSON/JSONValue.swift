@@ -37,7 +37,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// Pretty-printed with two-space indents and a final newline.
+    /// Pretty-printed with two-space indents and a final newline; arrays of scalars stay on one line.
     public var rendered: String {
         var out = ""
         write(to: &out, indent: 0)
@@ -51,6 +51,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         writeCompact(to: &out)
         out.append("\n")
         return out
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: false
+        default: true
+        }
     }
 
     private func writeCompact(to out: inout String) {
@@ -85,6 +92,15 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .string(let value): JSONValue.quote(value, into: &out)
         case .array(let items):
             if items.isEmpty { out.append("[]"); return }
+            if items.allSatisfy(\.isScalar) {
+                out.append("[")
+                for (index, item) in items.enumerated() {
+                    if index > 0 { out.append(", ") }
+                    item.write(to: &out, indent: indent)
+                }
+                out.append("]")
+                return
+            }
             out.append("[\n")
             for (index, item) in items.enumerated() {
                 out.append(String(repeating: " ", count: indent + 2))
@@ -113,7 +129,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         return "\(value)"
     }
 
-    static func quote(_ text: String, into out: inout String) {
+    public static func quote(_ text: String, into out: inout String) {
         out.append("\"")
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -122,6 +138,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\n": out.append("\\n")
             case "\r": out.append("\\r")
             case "\t": out.append("\\t")
+            case "\u{08}": out.append("\\b")
+            case "\u{0C}": out.append("\\f")
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16)
