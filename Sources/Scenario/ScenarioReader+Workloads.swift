@@ -179,14 +179,12 @@ extension ScenarioReader {
         }
     }
 
-    mutating func readExpectation(_ node: YAMLNode, workloadNames: [String]) -> Expectation? {
+    mutating func readExpectation(_ node: YAMLNode, template: JSONValue, workloadNames: [String]) -> Expectation? {
         switch Expectation.parse(node.stringValue) {
         case .failure(let problem):
             error(node, problem.message, value: node.stringValue)
             return nil
         case .success(let expectation):
-            let template = Summary.make(scenario: "", seed: 0, wallSeconds: 0, report: .empty(workloadNames: workloadNames),
-                                        extremes: FacilityExtremes(), faults: [])
             guard expectation.measured(in: template) != nil else {
                 error(node, "'\(expectation.metric)' is not a metric of this scenario", value: expectation.metric,
                       expected: "a number in summary.json, like 'facility.pue' or '<workload>.ttft.p99' with workloads "

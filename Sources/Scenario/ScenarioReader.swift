@@ -77,7 +77,10 @@ struct ScenarioReader {
         let workloadsAreWhole = placed.count == (root["workloads"]?.items?.count ?? 0)
         let faults = siteIsWhole && workloadsAreWhole
             ? (root["faults"]?.items ?? []).compactMap { readFault($0, workloads: placed, duration: duration) } : []
-        let expectations = (root["expect"]?.items ?? []).compactMap { readExpectation($0, workloadNames: names) }
+        // What a summary of these workloads will hold, to check that expectations name its numbers.
+        let template = Summary.make(scenario: "", seed: 0, wallSeconds: 0, report: .empty(workloadNames: names),
+                                    extremes: FacilityExtremes(), faults: [])
+        let expectations = (root["expect"]?.items ?? []).compactMap { readExpectation($0, template: template, workloadNames: names) }
         let gpuCount = nodeTypeOfNode.reduce(0) { $0 + $1.gpuCount }
         if gpuCount > ScenarioSchema.maximumGPUs {
             error(root["site"]!, "the site has \(gpuCount) GPUs, over the limit of \(ScenarioSchema.maximumGPUs)",
