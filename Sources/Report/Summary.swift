@@ -46,7 +46,7 @@ public enum Summary {
     /// The summary without its `expectations` (they are evaluated against this tree).
     public static func make(scenario: String, seed: UInt64, wallSeconds: Double, report: TwinReport,
                             extremes: FacilityExtremes, faults: [FaultRecord]) -> JSONValue {
-        let seconds = report.simulatedSeconds
+        let seconds = report.measuredSeconds
         func perSecond(_ value: Int64) -> JSONValue { .number(seconds > 0 ? Double(value) / seconds : 0) }
         func latency(_ histogram: LatencyHistogram) -> JSONValue {
             let s = histogram.summary
@@ -69,7 +69,7 @@ public enum Summary {
                 ("throughput", .object([
                     ("input_tokens_per_second", perSecond(m.promptTokens)),
                     ("output_tokens_per_second", perSecond(m.outputTokens)),
-                    ("requests_per_second", perSecond(m.completed)),
+                    ("requests_per_second", perSecond(m.measured)),
                 ])),
                 ("slo_attainment", .number(m.sloAttainment)),
                 ("goodput_tokens_per_second", perSecond(m.goodputTokens)),
@@ -106,7 +106,8 @@ public enum Summary {
         return .object([
             ("scenario", .string(scenario)),
             ("seed", .integer(Int64(bitPattern: seed))),
-            ("simulated_seconds", .number(seconds)),
+            ("simulated_seconds", .number(report.simulatedSeconds)),
+            ("measured_seconds", .number(seconds)),
             ("wall_seconds", .number(wallSeconds)),
             ("events_processed", .integer(Int64(report.eventsProcessed))),
             ("workloads", .array(workloads)),

@@ -27,6 +27,7 @@ public struct ScenarioPlan: Sendable {
         set { twin.duration = newValue }
     }
 
+    public var warmUp: SimDuration { twin.warmUp }
     public var workloadCount: Int { twin.workloads.count }
 }
 

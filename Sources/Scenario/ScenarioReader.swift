@@ -59,6 +59,11 @@ struct ScenarioReader {
     mutating func read(files: [String]) -> ScenarioPlan? {
         if let catalog = root["catalog"] { readCatalog(catalog) }
         let duration = root.duration("duration")!
+        let warmUp = root.duration("warm_up") ?? .zero
+        if warmUp >= duration {
+            error(root["warm_up"]!, "the warm-up (\(warmUp)) is not shorter than the run (\(duration))",
+                  value: root["warm_up"]!.stringValue, expected: "a warm-up shorter than 'duration'")
+        }
         let errorsBeforeSite = diagnostics.count
         let facility = readFacility(root["site"]!)
         // Workloads and faults name racks and nodes: with a broken site they would only
@@ -91,7 +96,8 @@ struct ScenarioReader {
         return ScenarioPlan(
             name: root.string("name")!, description: root.string("description") ?? "", seed: UInt64(root.int("seed") ?? 1),
             sampleInterval: root.duration("sample_interval") ?? .minutes(1),
-            twin: TwinSpec(facility: facility, workloads: placed, economics: economics, duration: duration),
+            twin: TwinSpec(facility: facility, workloads: placed, economics: economics, warmUp: min(warmUp, duration),
+                           duration: duration),
             faults: faults, expectations: expectations,
             writesTimeSeries: outputs?.bool("timeseries") ?? true, writesEvents: outputs?.bool("events") ?? true,
             writesHTML: outputs?.bool("html") ?? true,

@@ -160,7 +160,10 @@ public enum ScenarioSchema {
         .required("name", .string(pattern: "[A-Za-z0-9_.-]+")),
         .optional("description", .string()),
         .optional("seed", .integer(minimum: 0), default: "1"),
-        .required("duration", .quantity(.duration, QuantityBounds.positive.atMost(maximumDurationSeconds))),
+        .required("duration", .quantity(.duration, QuantityBounds.positive.atMost(maximumDurationSeconds)),
+                  "The whole simulated run, warm-up included."),
+        .optional("warm_up", .quantity(.duration), default: "0 s",
+                  "The first part of the run, not measured: its arrivals are served but left out of latencies, tokens, energy and cost."),
         .optional("sample_interval", .quantity(.duration, .positive), default: "1 min"),
         .optional("economics", .object([
             .optional("gpu_hour_price", .quantity(.hourlyPrice), default: "$2.50/h"),

@@ -67,6 +67,8 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     /// Arrival offsets count from here; no arrivals at or after `end`.
     private let origin: SimTime
     private let end: SimTime
+    /// Requests arriving before this are served and accounted, but not measured (warm-up).
+    public let measureFrom: SimTime
 
     private var pending: [PendingRequest] = []
     private var freeSlots: [Int32] = []
@@ -81,13 +83,14 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
 
     /// Arrivals are drawn from `start` and stop at `end`; probing starts one interval after `start`.
     public init(workload: WorkloadSpec, configuration: RouterConfiguration, instances: [ComponentID], random: RandomStream,
-                start: SimTime, end: SimTime) {
+                start: SimTime, end: SimTime, measureFrom: SimTime = .zero) {
         precondition(!instances.isEmpty, "a router needs at least one instance")
         self.configuration = configuration
         self.instances = instances
         origin = start
         lastChange = start
         self.end = end
+        self.measureFrom = measureFrom
         generator = RequestGenerator(spec: workload, random: random.split(key: 1))
         choices = random.split(key: 2)
         outstanding = Array(repeating: 0, count: instances.count)
@@ -124,7 +127,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
             if let at = drawNextArrival() { _ = context.setTimer(Envelope(serving: .arrival), after: at - context.now) }
         case .completed(let completion, let instance):
             guard let slot = slot(of: completion.id, instance: instance) else { return }
-            metrics.record(completion, slo: generator.spec.slo)
+            metrics.record(completion, slo: generator.spec.slo, measured: completion.arrival >= measureFrom)
             release(slot, now: context.now)
         case .refused(let id, let instance):
             guard let slot = slot(of: id, instance: instance) else { return }

@@ -41,7 +41,7 @@ public final class ServingSite<Envelope: ServingEnvelope> {
     /// Adds one router per workload and its pool's instances; arrivals run from `start` to `end`.
     /// With `busyReports`, every instance tells that observer how busy it was, once per
     /// interval from `start` (instances are numbered across workloads, in order).
-    public init(_ workloads: [ServedWorkloadSpec], start: SimTime, end: SimTime,
+    public init(_ workloads: [ServedWorkloadSpec], start: SimTime, end: SimTime, measureFrom: SimTime = .zero,
                 busyReports: (observer: ComponentID, interval: SimDuration)? = nil,
                 into simulation: inout Simulation<ObjectComponent<Envelope>>) {
         var routers: [RouterActor<Envelope>] = []
@@ -68,7 +68,7 @@ public final class ServingSite<Envelope: ServingEnvelope> {
             var router: RouterActor<Envelope>?
             let id = simulation.add { _, random in
                 let made = RouterActor<Envelope>(workload: served.workload, configuration: served.router, instances: poolIDs,
-                                                 random: random, start: start, end: end)
+                                                 random: random, start: start, end: end, measureFrom: measureFrom)
                 router = made
                 return ObjectComponent(made)
             }

@@ -68,6 +68,9 @@ public enum RejectionReason: String, Sendable, CaseIterable {
 public struct WorkloadMetrics: Sendable {
     public var arrived: Int64 = 0
     public var completed: Int64 = 0
+    /// Completed requests that arrived after the warm-up: the ones latencies, tokens, SLO
+    /// attainment and goodput count.
+    public var measured: Int64 = 0
     public var retried: Int64 = 0
     public var failed: [FailureReason: Int64] = [:]
     public var rejected: [RejectionReason: Int64] = [:]
@@ -88,10 +91,12 @@ public struct WorkloadMetrics: Sendable {
 
     public var failedTotal: Int64 { FailureReason.allCases.reduce(0) { $0 + (failed[$1] ?? 0) } }
     public var rejectedTotal: Int64 { RejectionReason.allCases.reduce(0) { $0 + (rejected[$1] ?? 0) } }
-    public var sloAttainment: Double { completed == 0 ? 0 : Double(sloMet) / Double(completed) }
+    public var sloAttainment: Double { measured == 0 ? 0 : Double(sloMet) / Double(measured) }
 
-    mutating func record(_ completion: RequestCompletion, slo: ServiceLevelObjective) {
+    mutating func record(_ completion: RequestCompletion, slo: ServiceLevelObjective, measured isMeasured: Bool) {
         completed += 1
+        guard isMeasured else { return }
+        measured += 1
         promptTokens += Int64(completion.promptTokens)
         outputTokens += Int64(completion.outputTokens)
         preemptions += Int64(completion.preemptions)

@@ -15,10 +15,15 @@ public final class Twin {
     public let placement: Placement
     let placementActor: PlacementActor<TwinMessage>
     public let end: SimTime
+    /// Where measurement starts (the end of the warm-up).
+    public let measureFrom: SimTime
+    /// The energy accounts at `measureFrom`, taken on the way past it.
+    public private(set) var energyAtMeasureStart: FacilityEnergy = .zero
 
     public init(_ spec: TwinSpec, seed: UInt64) {
         self.spec = spec
         end = .at(spec.duration)
+        measureFrom = .at(spec.warmUp)
         var simulation = Simulation<ObjectComponent<TwinMessage>>(seed: seed)
         let facility = Facility<TwinMessage>.build(spec.facility, into: &simulation)
         var placement = Placement(nodeCount: facility.nodes.count)
@@ -33,7 +38,7 @@ public final class Twin {
         for node in placement.instancesOnNode.indices where !placement.instancesOnNode[node].isEmpty {
             facility.observe(node: node, by: actorID)
         }
-        let serving = ServingSite<TwinMessage>(spec.workloads.map(\.served), start: .zero, end: end,
+        let serving = ServingSite<TwinMessage>(spec.workloads.map(\.served), start: .zero, end: end, measureFrom: measureFrom,
                                                busyReports: (actorID, spec.busyReportInterval), into: &simulation)
         actor.bind(instanceIDs: serving.instanceIDs.flatMap { $0 })
         self.simulation = simulation
@@ -59,6 +64,10 @@ public final class Twin {
         precondition(interval > .zero, "sampling interval must be positive")
         var next = simulation.now
         while next < end {
+            if measureFrom > simulation.now && measureFrom <= next {
+                _ = simulation.run(until: measureFrom)
+                energyAtMeasureStart = facility.energy(at: measureFrom)
+            }
             _ = simulation.run(until: next)
             sample(self.sample(at: next))
             next += interval

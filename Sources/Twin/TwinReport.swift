@@ -45,6 +45,8 @@ public struct TwinReport: Sendable {
     }
 
     public var simulatedSeconds: Double
+    /// After the warm-up: what throughput, energy and cost are measured over.
+    public var measuredSeconds: Double
     public var eventsProcessed: Int
     public var workloads: [Workload]
     public var energy: FacilityEnergy
@@ -56,7 +58,7 @@ public struct TwinReport: Sendable {
     /// expectations can be checked against the names they will find.
     public static func empty(workloadNames: [String]) -> TwinReport {
         TwinReport(
-            simulatedSeconds: 0, eventsProcessed: 0,
+            simulatedSeconds: 0, measuredSeconds: 0, eventsProcessed: 0,
             workloads: workloadNames.map {
                 Workload(name: $0, metrics: WorkloadMetrics(), inFlight: 0, instances: 0, gpus: 0, busyFraction: 0,
                          meanDecodeBatch: 0, peakKVOccupancy: 0, preemptions: 0)
@@ -95,10 +97,11 @@ extension Twin {
                 meanDecodeBatch: busySeconds > 0 ? batchSeconds / busySeconds : 0,
                 peakKVOccupancy: peakKV, preemptions: preemptions)
         }
-        let energy = facility.energy(at: now)
+        let measuredSeconds = (now - measureFrom).seconds
+        let energy = facility.energy(at: now).since(energyAtMeasureStart)
         let outputTokens = Double(workloads.reduce(0) { $0 + $1.metrics.outputTokens })
         let gpuCount = facility.nodes.reduce(0) { $0 + $1.spec.power.gpuCount }
-        let gpuHours = Double(gpuCount) * seconds / 3_600
+        let gpuHours = Double(gpuCount) * measuredSeconds / 3_600
         let gpuCost = gpuHours * spec.economics.gpuHourUSD
         let energyCost = energy.facilityJoules / 3.6e6 * spec.economics.electricityUSDPerKilowattHour
         let cost = TwinReport.Cost(
@@ -106,7 +109,7 @@ extension Twin {
             usdPerMillionOutputTokens: outputTokens > 0 ? (gpuCost + energyCost) / outputTokens * 1e6 : 0,
             itJoulesPerOutputToken: outputTokens > 0 ? energy.itJoules / outputTokens : 0,
             facilityJoulesPerOutputToken: outputTokens > 0 ? energy.facilityJoules / outputTokens : 0)
-        return TwinReport(simulatedSeconds: seconds, eventsProcessed: simulation.eventsHandled, workloads: workloads,
+        return TwinReport(simulatedSeconds: seconds, measuredSeconds: measuredSeconds, eventsProcessed: simulation.eventsHandled, workloads: workloads,
                           energy: energy, failover: failover(), cost: cost)
     }
 

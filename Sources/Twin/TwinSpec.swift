@@ -38,8 +38,10 @@ public struct TwinSpec: Sendable {
     /// How often instances report their busy share to their nodes (sets the lag of GPU power
     /// behind the traffic, and the coupling's message count).
     public var busyReportInterval: SimDuration
-    /// Arrivals start after this; reports count only what happens after it.
+    /// The first part of the run that is not measured: requests arriving in it are served but
+    /// left out of latencies, tokens and SLO; energy and cost count from its end.
     public var warmUp: SimDuration
+    /// The whole simulated run, from time zero, warm-up included.
     public var duration: SimDuration
 
     public init(facility: FacilitySpec, workloads: [PlacedWorkloadSpec], economics: Economics = .init(),

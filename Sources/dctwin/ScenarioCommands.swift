@@ -83,7 +83,11 @@ struct RunCommand: ParsableCommand {
         if let duration {
             do {
                 plan.duration = try parseDuration(duration, bounds: QuantityBounds.positive.atMost(ScenarioSchema.maximumDurationSeconds))
-            } catch {
+                guard plan.warmUp < plan.duration else {
+                    writeError("error: --duration: '\(duration)' is not longer than the scenario's warm-up (\(plan.warmUp))")
+                    throw ExitCode(ExitStatus.scenarioError)
+                }
+            } catch let error as QuantityError {
                 writeError("error: --duration: \(error.message)")
                 throw ExitCode(ExitStatus.scenarioError)
             }

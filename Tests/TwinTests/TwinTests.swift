@@ -129,6 +129,24 @@ struct TwinTests {
         #expect(restored)
     }
 
+    @Test("A warm-up leaves early arrivals out of the measurements but not out of the accounts, and energy counts from its end")
+    func warmUpIsNotMeasured() {
+        var spec = smallHall(minutes: 4)
+        spec.warmUp = .minutes(1)
+        let twin = Twin(spec, seed: 21)
+        twin.run(sampleEvery: .seconds(45))
+        let report = twin.report()
+        let metrics = report.workloads[0].metrics
+        #expect(twin.serving.conservationHolds())
+        #expect(metrics.measured < metrics.completed && metrics.measured > 0)
+        #expect(metrics.timeToFirstToken.count == metrics.measured)
+        #expect(report.measuredSeconds == 180 && report.simulatedSeconds == 240)
+        let whole = twin.facility.energy(at: twin.end)
+        #expect(abs(report.energy.itJoules - (whole.itJoules - twin.energyAtMeasureStart.itJoules)) < 1e-6)
+        #expect(twin.energyAtMeasureStart.itJoules > 0)
+        #expect(report.cost.gpuHours == 64.0 * 180 / 3_600)
+    }
+
     @Test("The same scenario and seed give the same report, event for event")
     func deterministic() {
         func run() -> (Int, Int64, Double, Double) {
