@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "ScenarioFormatTests", dependencies: ["ScenarioFormat", "SimKernel"], swiftSettings: strictSettings),
         // Broken/ holds the corpus of refused scenarios, Golden/ the example summaries: data the
         // tests read from the repository, not resources of the test bundle.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioFormat", "Report", "Twin", "SimKernel", "OrderedJSON"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "ScenarioFormat", "Report", "Twin", "Serving", "Compute", "SimKernel", "OrderedJSON"],
                     exclude: ["Broken", "Golden"], swiftSettings: strictSettings),
         .testTarget(name: "PholdTests", dependencies: ["Phold", "SimKernel"], swiftSettings: strictSettings),
         // Runs the built `dctwin` binary: exact output lines and exit codes.

@@ -137,6 +137,12 @@ struct ScenarioReader {
             if let value = item.quantity(.power, "idle_power") { gpu.idleWatts = value }
             if let value = item.quantity(.temperature, "slowdown_temperature") { gpu.slowdownCelsius = value }
             if let value = item.quantity(.temperature, "shutdown_temperature") { gpu.shutdownCelsius = value }
+            guard gpu.shutdownCelsius > gpu.slowdownCelsius else {
+                error(item["shutdown_temperature"] ?? item["slowdown_temperature"] ?? item,
+                      "GPU '\(name)' shuts down at \(gpu.shutdownCelsius) C, not above its slowdown at \(gpu.slowdownCelsius) C",
+                      expected: "a shutdown temperature above the slowdown temperature")
+                continue
+            }
             gpus.append(gpu)
         }
         for item in catalog["nodes"]?.items ?? [] {
