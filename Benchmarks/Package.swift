@@ -27,6 +27,7 @@ let package = Package(
                 .product(name: "Phold", package: rootPackage),
                 .product(name: "Facility", package: rootPackage),
                 .product(name: "Serving", package: rootPackage),
+                .product(name: "Twin", package: rootPackage),
             ],
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -3,6 +3,7 @@ import Facility
 import Phold
 import Serving
 import SimKernel
+import Twin
 
 extension BenchmarkMetric {
     /// Events handled by a run: deterministic, so a change means the model's event pattern changed.
@@ -88,6 +89,26 @@ let benchmarks: @Sendable () -> Void = {
         _ = simulation.run(until: end)
         blackHole(site.routers[0].metrics.completed)
         benchmark.measurement(.eventsHandled, simulation.eventsHandled)
+    }
+
+    // The same traffic on a coupled world: 32 racks of 4 DGX H100 (1,024 GPUs) whose node
+    // power follows the replicas' busy time and whose node states reach the replicas.
+    Benchmark("Twin-1024gpus-200rps-1h", configuration: .init(
+        metrics: [.wallClock, .eventsHandled],
+        warmupIterations: 1,
+        maxDuration: .seconds(60),
+        maxIterations: 5,
+        thresholds: [
+            .wallClock: .init(relative: [.p90: 25.0]),
+            .eventsHandled: .init(relative: [.p90: 5.0]),
+        ]
+    )) { benchmark in
+        let served = ServedWorkloadSpec.chatReference(gpus: 1_024, ratePerSecond: 200)
+        let twin = Twin(TwinSpec(facility: .uniformHall(racks: 32, utilization: 0),
+                                 workloads: [PlacedWorkloadSpec(served: served, nodes: Array(0 ..< 128))], duration: .hours(1)), seed: 42)
+        twin.run(sampleEvery: .minutes(1))
+        blackHole(twin.report().outputTokens)
+        benchmark.measurement(.eventsHandled, twin.simulation.eventsHandled)
     }
 
     // A decode step touches only what changes: 100,000 completions (each replaced at once)
