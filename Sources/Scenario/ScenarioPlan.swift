@@ -17,6 +17,7 @@ public struct ScenarioPlan: Sendable {
     public var writesTimeSeries: Bool
     public var writesEvents: Bool
     public var writesHTML: Bool
+    public var writesRequests: Bool
     /// Problems that do not stop a run (deprecated keys, racks over budget, faults after the end).
     public var warnings: [ScenarioDiagnostic]
     public var gpuCount: Int

@@ -100,7 +100,7 @@ struct ScenarioReader {
                            duration: duration),
             faults: faults, expectations: expectations,
             writesTimeSeries: outputs?.bool("timeseries") ?? true, writesEvents: outputs?.bool("events") ?? true,
-            writesHTML: outputs?.bool("html") ?? true,
+            writesHTML: outputs?.bool("html") ?? true, writesRequests: outputs?.bool("requests") ?? false,
             warnings: [], gpuCount: gpuCount, files: files)
     }
 

@@ -18,6 +18,7 @@ public struct ScenarioResult {
     public static func run(_ plan: ScenarioPlan, seed: UInt64? = nil, trace: Bool = false, progress: (_ simulated: SimTime, _ events: Int) -> Void = { _, _ in }) -> ScenarioResult {
         let twin = Twin(plan.twin, seed: seed ?? plan.seed)
         if trace { PerfettoTrace.enable(on: twin) }
+        if plan.writesRequests { for router in twin.serving.routers { router.completionLog = [] } }
         for fault in plan.faults {
             for action in fault.actions { apply(action, at: fault.at, to: twin) }
             if let cleared = fault.record.clearedAtSeconds {
@@ -50,6 +51,11 @@ public struct ScenarioResult {
         let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: 0, report: report, extremes: extremes,
                                 faults: plan.faults.map(\.record))
         return plan.expectations.map { $0.evaluate(in: base) }
+    }
+
+    /// `requests.csv`: every measured completed request, workloads in order, then by completion.
+    public var requestsCSV: String {
+        RequestLog.csv(twin.serving.routers.map { ($0.workload.name, $0.completionLog ?? []) })
     }
 
     /// `trace.json` (Chrome trace-event format, for Perfetto); meaningful after `run(trace: true)`.

@@ -195,6 +195,7 @@ public enum ScenarioSchema {
             .optional("timeseries", .boolean(), default: "true"),
             .optional("events", .boolean(), default: "true"),
             .optional("html", .boolean(), default: "true", "report.html: one self-contained page with charts."),
+            .optional("requests", .boolean(), default: "false", "requests.csv: one row per measured completed request."),
         ])),
     ])
 }

@@ -69,6 +69,8 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     private let end: SimTime
     /// Requests arriving before this are served and accounted, but not measured (warm-up).
     public let measureFrom: SimTime
+    /// When set, every measured completion is appended here (`requests.csv`).
+    public var completionLog: [RequestCompletion]?
 
     private var pending: [PendingRequest] = []
     private var freeSlots: [Int32] = []
@@ -127,7 +129,9 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
             if let at = drawNextArrival() { _ = context.setTimer(Envelope(serving: .arrival), after: at - context.now) }
         case .completed(let completion, let instance):
             guard let slot = slot(of: completion.id, instance: instance) else { return }
-            metrics.record(completion, slo: generator.spec.slo, measured: completion.arrival >= measureFrom)
+            let measured = completion.arrival >= measureFrom
+            metrics.record(completion, slo: generator.spec.slo, measured: measured)
+            if measured, completionLog != nil { completionLog!.append(completion) }
             release(slot, now: context.now)
         case .refused(let id, let instance):
             guard let slot = slot(of: id, instance: instance) else { return }

@@ -106,6 +106,7 @@ struct RunCommand: ParsableCommand {
         if plan.writesTimeSeries { files.append(("timeseries.csv", result.timeSeries.csv)) }
         if plan.writesEvents { files.append(("events.csv", result.eventsCSV)) }
         if plan.writesHTML { files.append(("report.html", result.html(summary: summary))) }
+        if plan.writesRequests { files.append(("requests.csv", result.requestsCSV)) }
         if trace { files.append(("trace.json", result.traceJSON)) }
         do {
             try OutputFolder.write(files, to: folder)

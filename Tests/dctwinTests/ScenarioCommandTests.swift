@@ -55,6 +55,22 @@ struct ScenarioCommandTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("outputs.requests writes requests.csv with one row per measured completion")
+    func requestsCSV() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("small.yaml")
+        try (smallScenario(expect: []) + "outputs: {requests: true}\n").write(to: file, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let run = try runDCTwin(["run", file.path, "--out", out.path, "--no-progress", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOf: out.appendingPathComponent("requests.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "workload,arrival_s,admitted_s,first_token_s,finished_s,prompt_tokens,output_tokens,preemptions,ttft_s,tpot_s,e2e_s")
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        let completed = try #require(summary.firstMatch(of: #/"completed": (\d+)/#).map { Int($0.1)! })
+        #expect(lines.count - 1 == completed)
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("chat,") && $0.contains(",500,100,") })
+    }
+
     @Test("A failing expectation exits 3, prints FAIL with the measured value, and the JUnit XML names it")
     func failingExpectation() throws {
         let folder = try temporaryFolder()
