@@ -1,4 +1,4 @@
-public import OrderedJSON
+import OrderedJSON
 import Facility
 import Serving
 import SimKernel

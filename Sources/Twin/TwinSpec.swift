@@ -55,6 +55,17 @@ public struct TwinSpec: Sendable {
     }
 }
 
+extension TwinSpec {
+    /// The coupled yardstick: a uniform hall of `racks` 44 kW racks of 4 DGX H100 (32 GPUs a
+    /// rack) serving the chat reference (70B, TP2) on all of its nodes.
+    public static func chatReferenceHall(racks: Int, ratePerSecond: Double, duration: SimDuration) -> TwinSpec {
+        let nodes = racks * 4
+        let served = ServedWorkloadSpec.chatReference(gpus: nodes * 8, ratePerSecond: ratePerSecond)
+        return TwinSpec(facility: .uniformHall(racks: racks, utilization: 0),
+                        workloads: [PlacedWorkloadSpec(served: served, nodes: Array(0 ..< nodes))], duration: duration)
+    }
+}
+
 extension NodePowerProfile {
     /// A node's power curve from the catalogue: GPUs from idle to TDP, the host taking the
     /// rest of the node's maximum. Host idle at 43% of its maximum is the DGX H100 estimate

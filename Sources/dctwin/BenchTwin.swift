@@ -29,17 +29,13 @@ struct TwinBenchCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let facility = FacilitySpec.uniformHall(racks: racks, utilization: 0)
-        let nodes = racks * 4
-        let served = ServedWorkloadSpec.chatReference(gpus: nodes * 8, ratePerSecond: rate)
-        let twin = Twin(TwinSpec(facility: facility, workloads: [PlacedWorkloadSpec(served: served, nodes: Array(0 ..< nodes))],
-                                 duration: .hours(hours)), seed: seed)
+        let twin = Twin(.chatReferenceHall(racks: racks, ratePerSecond: rate, duration: .hours(hours)), seed: seed)
         twin.run(sampleEvery: .seconds(sample))
         let report = twin.report()
         let wall = clock.now - start
         let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
         let workload = report.workloads[0]
-        print("twin racks=\(racks) gpus=\(nodes * 8) rate=\(rate) simulated_seconds=\(Int(hours * 3_600))"
+        print("twin racks=\(racks) gpus=\(racks * 32) rate=\(rate) simulated_seconds=\(Int(hours * 3_600))"
             + " completed=\(workload.metrics.completed) events=\(report.eventsProcessed) seconds=\(String(format: "%.3f", seconds))"
             + " speedup=\(Int(hours * 3_600 / seconds)) busy=\(String(format: "%.3f", workload.busyFraction))"
             + " pue=\(String(format: "%.4f", report.energy.pue))"
