@@ -46,13 +46,6 @@ public struct ScenarioResult {
     /// Every router's requests add up: arrived = completed + failed + rejected + in flight.
     public var conservationHolds: Bool { twin.serving.conservationHolds() }
 
-    /// The expectations, checked against the summary.
-    public func expectationResults(seed: UInt64) -> [ExpectationResult] {
-        let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: 0, report: report, extremes: extremes,
-                                faults: plan.faults.map(\.record))
-        return plan.expectations.map { $0.evaluate(in: base) }
-    }
-
     /// `requests.csv`: every measured completed request, workloads in order, then by completion.
     public var requestsCSV: String {
         RequestLog.csv(twin.serving.routers.map { ($0.workload.name, $0.completionLog ?? []) })
@@ -68,10 +61,15 @@ public struct ScenarioResult {
                           faults: plan.faults.map(\.record))
     }
 
-    /// `summary.json`'s content; `wallSeconds` is the only value that differs between two runs.
-    public func summary(seed: UInt64, wallSeconds: Double) -> JSONValue {
+    /// `summary.json`'s content and its expectations checked against it, built once so the
+    /// printed results, the JUnit file and the summary agree (also on `wall_seconds`, the only
+    /// value that differs between two runs).
+    public func checkedSummary(seed: UInt64, wallSeconds: Double) -> (summary: JSONValue, expectations: [ExpectationResult]) {
         let base = Summary.make(scenario: plan.name, seed: seed, wallSeconds: wallSeconds, report: report, extremes: extremes,
                                 faults: plan.faults.map(\.record))
-        return Summary.adding(plan.expectations.map { $0.evaluate(in: base) }, to: base)
+        let results = plan.expectations.map { $0.evaluate(in: base) }
+        return (Summary.adding(results, to: base), results)
     }
+
+    public func summary(seed: UInt64, wallSeconds: Double) -> JSONValue { checkedSummary(seed: seed, wallSeconds: wallSeconds).summary }
 }

@@ -101,7 +101,7 @@ struct RunCommand: ParsableCommand {
         let wall = clock.now - start
         progress.finish()
         let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        let summary = result.summary(seed: seed, wallSeconds: wallSeconds)
+        let (summary, expectations) = result.checkedSummary(seed: seed, wallSeconds: wallSeconds)
         var files = [("summary.json", summary.rendered)]
         if plan.writesTimeSeries { files.append(("timeseries.csv", result.timeSeries.csv)) }
         if plan.writesEvents { files.append(("events.csv", result.eventsCSV)) }
@@ -114,7 +114,6 @@ struct RunCommand: ParsableCommand {
             writeError("error: cannot write outputs to '\(folder)': \(error)")
             throw ExitCode(ExitStatus.scenarioError)
         }
-        let expectations = result.expectationResults(seed: seed)
         if let junit {
             do {
                 try OutputFolder.writeAtomically(JUnit.xml(suite: plan.name, results: expectations), to: junit)

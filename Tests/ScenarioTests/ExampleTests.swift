@@ -44,7 +44,7 @@ struct ExampleTests {
     func matchesGolden(name: String) throws {
         let result = try Self.shortRun(name)
         #expect(result.conservationHolds)
-        for failed in result.expectationResults(seed: result.plan.seed) where !failed.passed {
+        for failed in result.checkedSummary(seed: result.plan.seed, wallSeconds: 0).expectations where !failed.passed {
             Issue.record("\(name): expectation failed: \(failed.expectation.text), measured \(failed.measured.map(String.init(describing:)) ?? "nothing")")
         }
         let summary = result.summary(seed: result.plan.seed, wallSeconds: 0).rendered
