@@ -67,6 +67,17 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
             for completion in completions {
                 context.send(Envelope(serving: .completed(completion, instance: index)), to: router)
             }
+            if engine.role == .prefill {
+                for handoff in engine.takeHandoffs() {
+                    context.send(Envelope(serving: .prefilled(handoff, instance: index)), to: router)
+                }
+            }
+            rearm(&context)
+        case .kvArrived(let handoff):
+            guard isUp else { droppedWhileDown += 1; return }
+            if !engine.submitTransferred(handoff, now: context.now) {
+                context.send(Envelope(serving: .refused(requestID: handoff.request.id, instance: index)), to: router)
+            }
             rearm(&context)
         case .probe(let round):
             if isUp { context.send(Envelope(serving: .probeAnswered(instance: index, round: round)), to: router) }
@@ -92,7 +103,8 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
                 context.send(Envelope(serving: .busyFraction(instance: reporting.key, fraction: fraction)), to: reporting.observer)
             }
             _ = context.setTimer(Envelope(serving: .busyReportDue), after: reporting.interval)
-        case .arrival, .completed, .refused, .restarted, .probeAnswered, .probeDeadline, .probeRound, .busyFraction:
+        case .arrival, .completed, .refused, .restarted, .probeAnswered, .probeDeadline, .probeRound, .busyFraction,
+             .prefilled, .transferKV, .fabricWake:
             preconditionFailure("instance \(index) got a router's message: \(message)")
         }
     }

@@ -53,11 +53,20 @@ struct PendingRequest {
 
 /// One workload's front door: draws its arrivals, routes them, checks the instances' health,
 /// retries the requests of failed instances and records the workload's metrics.
+///
+/// A disaggregated workload has two pools: the first `prefillInstances` instances prefill,
+/// the rest decode. A prompt goes to a prefill instance; when its first token is out, the
+/// router picks a decode instance and asks the fabric to move the KV cache there. A request
+/// lost anywhere on the way starts again from prefill.
 public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     public typealias Message = Envelope
 
     public let configuration: RouterConfiguration
     public let instances: [ComponentID]
+    /// Instances that prefill, numbered first; nil for a unified pool.
+    public let prefillInstances: Int?
+    /// Who moves KV caches between pools (nil: they arrive at once).
+    public let transfers: ComponentID?
     public private(set) var metrics = WorkloadMetrics()
     public private(set) var healthChanges: [HealthChange] = []
     /// Requests dispatched and not yet completed or failed.
@@ -75,20 +84,29 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     private var pending: [PendingRequest] = []
     private var freeSlots: [Int32] = []
     private var outstanding: [Int]
-    private var load = LoadBuckets()
+    /// Per pool (unified, or prefill then decode): its instances by load, and the healthy ones.
+    private var load: [LoadBuckets]
+    private var healthy: [[Int]]
+    private var cursor: [Int]
+    /// Requests held by each pool's instances (the unified pool's equals `inFlight`).
+    private var poolOutstanding: [Int]
+    private let poolRanges: [Range<Int>]
     private var believedUp: [Bool]
-    private var healthy: [Int]
     private var lastAnswer: [UInt64]
     private var round: UInt64 = 0
-    private var cursor = 0
     private var lastChange: SimTime = .zero
 
     /// Arrivals are drawn from `start` and stop at `end`; probing starts one interval after `start`.
     public init(workload: WorkloadSpec, configuration: RouterConfiguration, instances: [ComponentID], random: RandomStream,
-                start: SimTime, end: SimTime, measureFrom: SimTime = .zero) {
+                start: SimTime, end: SimTime, measureFrom: SimTime = .zero, prefillInstances: Int? = nil,
+                transfers: ComponentID? = nil) {
         precondition(!instances.isEmpty, "a router needs at least one instance")
+        precondition(prefillInstances.map { (1 ..< instances.count).contains($0) } ?? true, "both pools need an instance")
         self.configuration = configuration
         self.instances = instances
+        self.prefillInstances = prefillInstances
+        self.transfers = transfers
+        poolRanges = prefillInstances.map { [0 ..< $0, $0 ..< instances.count] } ?? [instances.indices]
         origin = start
         lastChange = start
         self.end = end
@@ -97,8 +115,14 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         choices = random.split(key: 2)
         outstanding = Array(repeating: 0, count: instances.count)
         believedUp = Array(repeating: true, count: instances.count)
-        healthy = Array(instances.indices)
-        for instance in instances.indices { load.insert(instance, count: 0) }
+        healthy = poolRanges.map(Array.init)
+        cursor = poolRanges.map { _ in 0 }
+        poolOutstanding = poolRanges.map { _ in 0 }
+        load = poolRanges.map { range in
+            var buckets = LoadBuckets()
+            for instance in range { buckets.insert(instance, count: 0) }
+            return buckets
+        }
         lastAnswer = Array(repeating: 0, count: instances.count)
     }
 
@@ -137,6 +161,9 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
             guard let slot = slot(of: id, instance: instance) else { return }
             metrics.failed[.doesNotFit, default: 0] += 1
             release(slot, now: context.now)
+        case .prefilled(let handoff, let instance):
+            guard let slot = slot(of: handoff.request.id, instance: instance) else { return }
+            handOff(slot, handoff, from: instance, context: &context)
         case .restarted(let instance):
             // Down and back between two probe rounds: the health check never saw it, but the
             // requests it held are gone all the same.
@@ -154,7 +181,8 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
                 setHealth(instance, up: false, now: context.now)
                 failOver(from: instance, context: &context)
             }
-        case .request, .engineWake, .probe, .instanceFailed, .instanceRestored, .speedFactorChanged, .busyReportDue, .busyFraction:
+        case .request, .engineWake, .probe, .instanceFailed, .instanceRestored, .speedFactorChanged, .busyReportDue, .busyFraction,
+             .transferKV, .kvArrived, .fabricWake:
             preconditionFailure("router got an instance's message: \(message)")
         }
     }
@@ -164,7 +192,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
     private func arrive(prompt: Int32, output: Int32, cached: Int32, group: Int, context: inout SimContext<Envelope>) {
         metrics.arrived += 1
         guard inFlight < configuration.maxOutstanding else { metrics.rejected[.queueFull, default: 0] += 1; return }
-        guard let instance = choose(group: group) else { metrics.rejected[.noHealthyInstance, default: 0] += 1; return }
+        guard let instance = choose(group: group, pool: 0) else { metrics.rejected[.noHealthyInstance, default: 0] += 1; return }
         accountTime(now: context.now)
         let slot = freeSlots.popLast() ?? Int32(pending.count)
         let generation = Int(slot) < pending.count ? pending[Int(slot)].generation &+ 1 : 0
@@ -181,6 +209,24 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         pending[Int(slot)].instance = instance
         changeOutstanding(of: instance, by: 1)
         context.send(Envelope(serving: .request(pending[Int(slot)].request)), to: instances[instance])
+    }
+
+    /// A prefilled request moves to a decode instance: its KV cache goes over the fabric.
+    private func handOff(_ slot: Int32, _ handoff: KVHandoff, from prefill: Int, context: inout SimContext<Envelope>) {
+        guard let decode = choose(group: pending[Int(slot)].group, pool: 1) else {
+            metrics.failed[.noHealthyInstance, default: 0] += 1
+            release(slot, now: context.now)
+            return
+        }
+        changeOutstanding(of: prefill, by: -1)
+        pending[Int(slot)].instance = decode
+        changeOutstanding(of: decode, by: 1)
+        if let transfers {
+            let transfer = KVTransfer(handoff: handoff, source: instances[prefill], destination: instances[decode])
+            context.send(Envelope(serving: .transferKV(transfer)), to: transfers)
+        } else {
+            context.send(Envelope(serving: .kvArrived(handoff)), to: instances[decode])
+        }
     }
 
     private func slot(of id: UInt64, instance: Int) -> Int32? {
@@ -215,9 +261,13 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
             if pending[index].retries >= configuration.maxRetries {
                 metrics.failed[.retriesExhausted, default: 0] += 1
                 release(slot, now: context.now)
-            } else if let target = choose(group: pending[index].group) {
+            } else if let target = choose(group: pending[index].group, pool: 0) {
                 changeOutstanding(of: failed, by: -1)
                 pending[index].retries += 1
+                // A new identity, so anything the failed instance (or a transfer to it) still
+                // sends about the old attempt is recognised as stale.
+                pending[index].generation &+= 1
+                pending[index].request.id = UInt64(UInt32(bitPattern: slot)) | UInt64(pending[index].generation) << 32
                 metrics.retried += 1
                 dispatch(slot, to: target, context: &context)
             } else {
@@ -227,42 +277,55 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         }
     }
 
+    private func pool(of instance: Int) -> Int { poolRanges.count > 1 && instance >= poolRanges[1].lowerBound ? 1 : 0 }
+
     private func changeOutstanding(of instance: Int, by delta: Int) {
-        if believedUp[instance] { load.remove(instance, count: outstanding[instance]) }
+        let pool = pool(of: instance)
+        if believedUp[instance] { load[pool].remove(instance, count: outstanding[instance]) }
         outstanding[instance] += delta
-        if believedUp[instance] { load.insert(instance, count: outstanding[instance]) }
+        poolOutstanding[pool] += delta
+        if believedUp[instance] { load[pool].insert(instance, count: outstanding[instance]) }
     }
 
     private func setHealth(_ instance: Int, up: Bool, now: SimTime) {
-        if up { load.insert(instance, count: outstanding[instance]) } else { load.remove(instance, count: outstanding[instance]) }
+        let pool = pool(of: instance)
+        if up {
+            load[pool].insert(instance, count: outstanding[instance])
+        } else {
+            load[pool].remove(instance, count: outstanding[instance])
+        }
         believedUp[instance] = up
-        healthy = instances.indices.filter { believedUp[$0] }
+        healthy[pool] = poolRanges[pool].filter { believedUp[$0] }
         healthChanges.append(HealthChange(time: now, instance: instance, up: up))
     }
 
     // MARK: Policies
 
-    private func choose(group: Int) -> Int? {
+    /// An instance of `pool` (0: unified or prefill, 1: decode) by the policy; prefix-aware
+    /// routing applies where prompts are prefilled (decode has no prefix to keep warm).
+    private func choose(group: Int, pool: Int) -> Int? {
+        let healthy = healthy[pool]
         guard !healthy.isEmpty else { return nil }
         switch configuration.policy {
         case .roundRobin:
-            cursor = (cursor + 1) % healthy.count
-            return healthy[cursor]
+            cursor[pool] = (cursor[pool] + 1) % healthy.count
+            return healthy[cursor[pool]]
         case .leastOutstanding:
-            return leastOutstanding()
+            return leastOutstanding(pool: pool)
         case .powerOfTwoChoices:
             let first = healthy[choices.index(below: healthy.count)]
             let second = healthy[choices.index(below: healthy.count)]
             return outstanding[second] < outstanding[first] ? second : first
         case .prefixAware:
+            guard pool == 0 else { return leastOutstanding(pool: pool) }
             let home = healthy[group % healthy.count]
-            let mean = Double(inFlight) / Double(healthy.count)
-            return Double(outstanding[home]) > 2 * mean + 1 ? leastOutstanding() : home
+            let mean = Double(poolOutstanding[pool]) / Double(healthy.count)
+            return Double(outstanding[home]) > 2 * mean + 1 ? leastOutstanding(pool: pool) : home
         }
     }
 
-    /// The least-loaded healthy instance, in O(1).
-    private func leastOutstanding() -> Int { load.least()! }
+    /// The least-loaded healthy instance of a pool, in O(1).
+    private func leastOutstanding(pool: Int) -> Int { load[pool].least()! }
 }
 
 /// Instances grouped by their outstanding-request count, so the least loaded is found in O(1)

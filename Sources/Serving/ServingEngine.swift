@@ -54,6 +54,8 @@ public struct EngineStatistics: Sendable, Equatable {
     public var batchSequenceSeconds: Double = 0
     public var preemptions: Int64 = 0
     public var completed: Int64 = 0
+    /// Requests prefilled and handed off to a decode replica (prefill role).
+    public var handedOff: Int64 = 0
     public var outputTokens: Int64 = 0
     public var promptTokensComputed: Int64 = 0
     /// Largest KV use seen at a segment boundary, in tokens.
@@ -76,6 +78,37 @@ public struct EngineStatistics: Sendable, Equatable {
 /// Requests are admitted FCFS at iteration boundaries when a batch slot is free and the KV
 /// cache holds their context plus one block; when decoding growth would overflow the cache,
 /// the most recently admitted sequence is preempted and recomputed later (vLLM's policy).
+/// What a replica does with a request: everything, or one side of prefill/decode disaggregation.
+public enum EngineRole: String, Sendable, Equatable, CaseIterable {
+    /// Prefill and decode on the same replica.
+    case unified
+    /// Prefill only: a prompt's first token is sampled here, then its KV cache is handed off
+    /// to a decode replica (`ServingEngine.takeHandoffs()`); only the prompt's KV is reserved.
+    case prefill
+    /// Decode only: requests arrive with their prompt's KV cache and first token
+    /// (`ServingEngine.submitTransferred(_:now:)`) and join the decoding batch directly.
+    case decode
+}
+
+/// A request whose prompt was prefilled on one replica, on its way to another to decode.
+public struct KVHandoff: Sendable, Equatable {
+    public var request: InferenceRequest
+    /// When the prefill replica first admitted the request.
+    public var admitted: SimTime
+    public var firstToken: SimTime
+    public var preemptions: Int32
+    /// Size of the KV cache to move (prompt plus the first token, every layer), in bytes.
+    public var kvBytes: Double
+
+    public init(request: InferenceRequest, admitted: SimTime, firstToken: SimTime, preemptions: Int32, kvBytes: Double) {
+        self.request = request
+        self.admitted = admitted
+        self.firstToken = firstToken
+        self.preemptions = preemptions
+        self.kvBytes = kvBytes
+    }
+}
+
 /// A stretch of iterations an engine ran without a change in its batch.
 public struct EngineStretch: Sendable, Equatable {
     public var start: SimTime
@@ -88,6 +121,7 @@ public struct EngineStretch: Sendable, Equatable {
 public struct ServingEngine: Sendable {
     public let performance: PerformanceModel
     public let configuration: EngineConfiguration
+    public let role: EngineRole
     /// KV capacity of the replica, in tokens.
     public let kvCapacityTokens: Int64
     public private(set) var statistics = EngineStatistics()
@@ -158,10 +192,13 @@ public struct ServingEngine: Sendable {
     var lifetimeReservedTokens: Int64 = 0
     var nextOrder: UInt64 = 0
     var segment: Segment?
+    /// Prefilled requests waiting to be collected by `takeHandoffs()` (prefill role).
+    var handoffs: [KVHandoff] = []
 
-    public init(performance: PerformanceModel, configuration: EngineConfiguration = .init()) {
+    public init(performance: PerformanceModel, configuration: EngineConfiguration = .init(), role: EngineRole = .unified) {
         self.performance = performance
         self.configuration = configuration
+        self.role = role
         let capacity = performance.kvCapacityTokens(
             freeMemoryFraction: configuration.kvCacheFreeMemoryFraction, activationReserveBytes: configuration.activationReserveBytes)
         kvCapacityTokens = Int64(max(0, capacity.rounded(.down)))
@@ -192,19 +229,48 @@ public struct ServingEngine: Sendable {
 
     /// Takes a request; false if it can never fit this replica's KV cache.
     public mutating func submit(_ request: InferenceRequest, now: SimTime) -> Bool {
+        precondition(role != .decode, "a decode replica takes transferred requests only")
         var request = request
-        let total = Int64(request.promptTokens) + Int64(request.outputTokens) + Int64(configuration.kvBlockTokens) + 1
-        guard request.promptTokens > 0, request.outputTokens > 0, total <= kvCapacityTokens else { return false }
+        guard request.promptTokens > 0, request.outputTokens > 0, fits(request) else { return false }
         request.cachedPromptTokens = max(0, min(request.cachedPromptTokens, request.promptTokens - 1))
+        enqueue(Sequence(request: request, contextTarget: request.promptTokens, computed: request.cachedPromptTokens), now: now)
+        return true
+    }
+
+    /// Takes a request prefilled elsewhere, with its KV cache and first token (decode role);
+    /// false if it can never fit this replica's KV cache.
+    public mutating func submitTransferred(_ handoff: KVHandoff, now: SimTime) -> Bool {
+        precondition(role == .decode, "only a decode replica takes transferred requests")
+        let request = handoff.request
+        guard request.promptTokens > 0, request.outputTokens > 1, fits(request) else { return false }
+        let context = request.promptTokens + 1
+        enqueue(Sequence(request: request, contextTarget: context, computed: context, generated: 1,
+                         admitted: handoff.admitted, firstToken: handoff.firstToken, preemptions: handoff.preemptions),
+                now: now)
+        return true
+    }
+
+    /// Prefilled requests since the last call, in the order their prompts completed (prefill role).
+    public mutating func takeHandoffs() -> [KVHandoff] {
+        guard !handoffs.isEmpty else { return [] }
+        defer { handoffs.removeAll(keepingCapacity: true) }
+        return handoffs
+    }
+
+    private func fits(_ request: InferenceRequest) -> Bool {
+        let output = role == .prefill ? 0 : Int64(request.outputTokens)
+        return Int64(request.promptTokens) + output + Int64(configuration.kvBlockTokens) + 1 <= kvCapacityTokens
+    }
+
+    private mutating func enqueue(_ sequence: Sequence, now: SimTime) {
         let wasWaiting = !waiting.isEmpty
-        let slot = allocate(Sequence(request: request, contextTarget: request.promptTokens, computed: request.cachedPromptTokens))
+        let slot = allocate(sequence)
         waiting.append(slot)
         if segment == nil {
             plan(now: now)
         } else if !wasWaiting {
             cutForAdmission(of: slot, now: now)
         }
-        return true
     }
 
     /// Ends the current segment (its end must be `now`), reports finished requests and plans
@@ -230,7 +296,7 @@ public struct ServingEngine: Sendable {
     public mutating func fail() {
         let keptStatistics = statistics
         let speed = speedFactor
-        self = ServingEngine(performance: performance, configuration: configuration)
+        self = ServingEngine(performance: performance, configuration: configuration, role: role)
         statistics = keptStatistics
         speedFactor = speed
     }
@@ -249,7 +315,11 @@ public struct ServingEngine: Sendable {
             while budget > 0, let slot = waiting.first, canAdmit(slot, extraDecodeGrowth: 0) {
                 waiting.removeFirst()
                 admit(slot, now: now)
-                takeChunk(slot: slot, budget: &budget, tokens: &prefillTokens, pairs: &pairs)
+                if sequences[Int(slot)].state == .decoding {
+                    budget -= 1  // arrived with its KV: it decodes in this iteration
+                } else {
+                    takeChunk(slot: slot, budget: &budget, tokens: &prefillTokens, pairs: &pairs)
+                }
             }
             if decoding > 0 && kvTokensUsed + Int64(decoding) > kvCapacityTokens {
                 preemptLatest()
@@ -293,7 +363,8 @@ public struct ServingEngine: Sendable {
 
     private func lifetimeNeed(of slot: Int32) -> Int64 {
         let sequence = sequences[Int(slot)]
-        return Int64(sequence.request.promptTokens) + Int64(sequence.request.outputTokens) + Int64(configuration.kvBlockTokens)
+        let output = role == .prefill ? 0 : Int64(sequence.request.outputTokens)
+        return Int64(sequence.request.promptTokens) + output + Int64(configuration.kvBlockTokens)
     }
 
     private mutating func admit(_ slot: Int32, now: SimTime) {
@@ -302,9 +373,13 @@ public struct ServingEngine: Sendable {
             lifetimeReservedTokens += sequences[Int(slot)].reservation
         }
         nextOrder += 1
-        sequences[Int(slot)].state = .prefilling
         sequences[Int(slot)].order = nextOrder
         if sequences[Int(slot)].admitted == .distantFuture { sequences[Int(slot)].admitted = now }
+        if sequences[Int(slot)].computed == sequences[Int(slot)].contextTarget {
+            startDecoding(Int(slot))  // its KV came with it
+            return
+        }
+        sequences[Int(slot)].state = .prefilling
         prefillReservedTokens += Int64(sequences[Int(slot)].contextTarget) + Int64(configuration.kvBlockTokens)
         prefilling.append(slot)
     }
@@ -430,17 +505,36 @@ public struct ServingEngine: Sendable {
             if sequences[s].firstToken == .distantFuture { sequences[s].firstToken = now }
             if sequences[s].generated == sequences[s].request.outputTokens {
                 complete(s, now: now, completions: &completions)
-                continue
+            } else if role == .prefill {
+                handOff(s)
+            } else {
+                startDecoding(s)
             }
-            let context = Int64(sequences[s].request.promptTokens) + Int64(sequences[s].generated)
-            sequences[s].state = .decoding
-            sequences[s].contextOffset = context - iteration
-            sequences[s].finishIteration = iteration + Int64(sequences[s].request.outputTokens - sequences[s].generated)
-            decoding += 1
-            decodingOffsetSum += sequences[s].contextOffset
-            finishing.insert(FinishEntry(iteration: sequences[s].finishIteration, order: sequences[s].order, slot: slot))
-            admissionOrder.insert(AdmissionEntry(order: sequences[s].order, slot: slot))
         }
+    }
+
+    /// A sequence whose context is all in the cache joins the decoding batch.
+    private mutating func startDecoding(_ s: Int) {
+        let context = Int64(sequences[s].request.promptTokens) + Int64(sequences[s].generated)
+        sequences[s].state = .decoding
+        sequences[s].contextOffset = context - iteration
+        sequences[s].finishIteration = iteration + Int64(sequences[s].request.outputTokens - sequences[s].generated)
+        decoding += 1
+        decodingOffsetSum += sequences[s].contextOffset
+        finishing.insert(FinishEntry(iteration: sequences[s].finishIteration, order: sequences[s].order, slot: Int32(s)))
+        admissionOrder.insert(AdmissionEntry(order: sequences[s].order, slot: Int32(s)))
+    }
+
+    /// A prefilled sequence leaves for a decode replica; its KV is freed here once handed off
+    /// (the time it stays in HBM during the transfer is not charged).
+    private mutating func handOff(_ s: Int) {
+        let sequence = sequences[s]
+        let tokens = Double(sequence.request.promptTokens) + 1
+        handoffs.append(KVHandoff(request: sequence.request, admitted: sequence.admitted, firstToken: sequence.firstToken,
+                                  preemptions: sequence.preemptions,
+                                  kvBytes: tokens * performance.model.kvBytesPerToken(performance.layout.kvPrecision)))
+        statistics.handedOff += 1
+        release(s)
     }
 
     private mutating func complete(_ slot: Int, now: SimTime, completions: inout [RequestCompletion]) {
@@ -450,7 +544,11 @@ public struct ServingEngine: Sendable {
             firstToken: sequence.firstToken, finished: now, promptTokens: sequence.request.promptTokens,
             outputTokens: sequence.request.outputTokens, preemptions: sequence.preemptions))
         statistics.completed += 1
-        lifetimeReservedTokens -= sequence.reservation
+        release(slot)
+    }
+
+    private mutating func release(_ slot: Int) {
+        lifetimeReservedTokens -= sequences[slot].reservation
         sequences[slot].state = .free
         freeSlots.append(Int32(slot))
     }

@@ -15,6 +15,17 @@ public enum ServingMessage: Sendable, Equatable {
     /// counts on it is gone (a restarted server resets its connections).
     case restarted(instance: Int)
 
+    // Prefill/decode disaggregation.
+    /// Prefill instance → router: the prompt is in and its first token out; the KV cache
+    /// waits to be moved to a decode instance.
+    case prefilled(KVHandoff, instance: Int)
+    /// Router → the fabric: move a prefilled request's KV cache between two instances.
+    case transferKV(KVTransfer)
+    /// The fabric (or the router, when there is none) → decode instance: the KV is here.
+    case kvArrived(KVHandoff)
+    /// The fabric's own timer: the next transfer finishes now.
+    case fabricWake
+
     // Health checks.
     case probe(round: UInt64)
     case probeAnswered(instance: Int, round: UInt64)
@@ -38,6 +49,20 @@ public enum ServingMessage: Sendable, Equatable {
     case instanceRestored
     /// The slowest node of the instance runs at this fraction of full speed.
     case speedFactorChanged(Double)
+}
+
+/// A KV cache on the move from the prefill instance that made it to the decode instance that
+/// will use it.
+public struct KVTransfer: Sendable, Equatable {
+    public var handoff: KVHandoff
+    public var source: ComponentID
+    public var destination: ComponentID
+
+    public init(handoff: KVHandoff, source: ComponentID, destination: ComponentID) {
+        self.handoff = handoff
+        self.source = source
+        self.destination = destination
+    }
 }
 
 /// A world message that can carry serving messages, so the serving actors can share a
