@@ -79,12 +79,18 @@ extension ScenarioReader {
                 pair = (.facility(.nodeFailure(node: node)), .facility(.nodeRepair(node: node)))
             }
         default:  // instance_failure
-            expected = "'<workload>/instance-<n>' with n from 0"
-            if parts.count == 2, let workload = workloads.firstIndex(where: { $0.served.workload.name == parts[0] }),
-               parts[1].hasPrefix("instance-"), let instance = Int(parts[1].dropFirst("instance-".count)),
-               (0 ..< workloads[workload].served.pool.count).contains(instance) {
-                pair = (.instance(.instanceFailed, workload: workload, instance: instance),
-                        .instance(.instanceRestored, workload: workload, instance: instance))
+            expected = "'<workload>/instance-<n>' with n from 0 ('prefill-<n>' or 'decode-<n>' when disaggregated)"
+            if parts.count == 2, let workload = workloads.firstIndex(where: { $0.served.workload.name == parts[0] }) {
+                let served = workloads[workload].served
+                // (prefix, first index in the router's order, count)
+                let pools = served.decodePool.map { [("prefill-", 0, served.pool.count), ("decode-", served.pool.count, $0.count)] }
+                    ?? [("instance-", 0, served.pool.count)]
+                for (prefix, first, count) in pools where parts[1].hasPrefix(prefix) {
+                    if let local = Int(parts[1].dropFirst(prefix.count)), (0 ..< count).contains(local) {
+                        pair = (.instance(.instanceFailed, workload: workload, instance: first + local),
+                                .instance(.instanceRestored, workload: workload, instance: first + local))
+                    }
+                }
             }
         }
         guard let pair else {

@@ -22,6 +22,66 @@ extension ScenarioReader {
             error(modelNode, "unknown model '\(modelNode.stringValue)'", value: modelNode.stringValue,
                   expected: "one of " + list(models.map(\.name)))
         }
+        let precisions = (weights: Precision(rawValue: item.string("weight_precision") ?? "fp8")!,
+                          kv: Precision(rawValue: item.string("kv_precision") ?? "fp8")!)
+        // A unified pool at the top, or a prefill and a decode pool.
+        var pools: [(spec: InstancePoolSpec, nodes: [Int])] = []
+        if item["prefill"] != nil || item["decode"] != nil {
+            let topLevel = ScenarioSchema.poolFields(required: false).map(\.name).filter { item[$0] != nil }
+            if let key = topLevel.first {
+                error(item[key]!, "'\(key)' belongs in the 'prefill' and 'decode' pools of a disaggregated workload",
+                      expected: "no '\(key)' beside 'prefill' and 'decode'")
+                return nil
+            }
+            for key in ["prefill", "decode"] where item[key] == nil {
+                error(item, "a disaggregated workload needs both 'prefill' and 'decode'", expected: "a '\(key)' pool")
+                return nil
+            }
+            for key in ["prefill", "decode"] {
+                guard let model, let pool = readPool(item[key]!, workload: name, model: model, precisions: precisions, used: &used)
+                else { continue }
+                pools.append(pool)
+            }
+        } else {
+            for key in ["racks", "instances"] where item[key] == nil {
+                error(item, "a workload needs 'racks' and 'instances', or 'prefill' and 'decode' pools", expected: "a '\(key)' key")
+                return nil
+            }
+            if let model, let pool = readPool(item, workload: name, model: model, precisions: precisions, used: &used) {
+                pools.append(pool)
+            }
+        }
+        guard diagnostics.count == errorsBefore, !pools.isEmpty else { return nil }
+        guard let arrivals = readArrivals(item["arrivals"]!), let prompt = readLength(item["prompt_tokens"]!),
+              let output = readLength(item["output_tokens"]!) else { return nil }
+        let prefix = item["prefix_cache"]
+        let slo = item["slo"]
+        let workload = WorkloadSpec(
+            name: name, arrivals: arrivals, promptTokens: prompt, outputTokens: output,
+            prefixCacheHitRate: prefix?.quantity(.fraction, "hit_rate") ?? 0, prefixCachedFraction: prefix?.quantity(.fraction, "cached_fraction") ?? 0,
+            prefixGroups: prefix?.int("groups") ?? 1,
+            slo: ServiceLevelObjective(timeToFirstToken: slo?.duration("ttft") ?? .seconds(2),
+                                       timePerOutputToken: slo?.duration("tpot") ?? .milliseconds(200)))
+        let routerNode = item["router"]
+        let policy: RoutingPolicy = switch routerNode?.string("policy") ?? "least_outstanding" {
+        case "round_robin": .roundRobin
+        case "power_of_two": .powerOfTwoChoices
+        case "prefix_aware": .prefixAware
+        default: .leastOutstanding
+        }
+        let router = RouterConfiguration(
+            policy: policy, healthCheckInterval: routerNode?.duration("health_check_interval") ?? .seconds(5),
+            healthCheckTimeout: routerNode?.duration("health_check_timeout") ?? .seconds(1),
+            maxRetries: routerNode?.int("max_retries") ?? 2, maxOutstanding: routerNode?.int("max_outstanding") ?? 100_000)
+        return PlacedWorkloadSpec(
+            served: ServedWorkloadSpec(workload: workload, router: router, pool: pools[0].spec, decodePool: pools.count > 1 ? pools[1].spec : nil),
+            nodes: pools[0].nodes, decodeNodes: pools.count > 1 ? pools[1].nodes : [])
+    }
+
+    /// One pool: its racks' nodes (claimed for `workload`), layout, engine and replica count.
+    mutating func readPool(_ item: YAMLNode, workload name: String, model: ModelSpec, precisions: (weights: Precision, kv: Precision),
+                           used: inout [Int: String]) -> (spec: InstancePoolSpec, nodes: [Int])? {
+        let errorsBefore = diagnostics.count
         // Nodes, in the order the racks are listed.
         var nodes: [Int] = []
         for rackNode in item["racks"]!.items! {
@@ -45,8 +105,9 @@ extension ScenarioReader {
                 }
                 for node in rackNodes[rack] {
                     if let owner = used[node] {
-                        error(rackNode, "rack '\(hall.name)/\(rackName)' is already serving workload '\(owner)'", value: text,
-                              expected: "racks no other workload uses")
+                        let (whom, expected) = owner == name ? ("its other pool", "racks the other pool does not use")
+                            : ("workload '\(owner)'", "racks no other workload uses")
+                        error(rackNode, "rack '\(hall.name)/\(rackName)' is already serving \(whom)", value: text, expected: expected)
                         break
                     }
                     used[node] = name
@@ -54,16 +115,15 @@ extension ScenarioReader {
                 }
             }
         }
-        guard let model, diagnostics.count == errorsBefore, let first = nodes.first else { return nil }
+        guard diagnostics.count == errorsBefore, let first = nodes.first else { return nil }
         let type = nodeTypeOfNode[first]
         if let other = nodes.first(where: { nodeTypeOfNode[$0].name != type.name }) {
             error(item["racks"]!, "the racks mix node types '\(type.name)' and '\(nodeTypeOfNode[other].name)'",
-                  expected: "racks of one node type per workload")
+                  expected: "racks of one node type per pool")
             return nil
         }
         let gpu = gpus.last { $0.name == type.gpu }!
-        let weightPrecision = Precision(rawValue: item.string("weight_precision") ?? "fp8")!
-        let kvPrecision = Precision(rawValue: item.string("kv_precision") ?? "fp8")!
+        let weightPrecision = precisions.weights, kvPrecision = precisions.kv
         if gpu.denseFLOPS[weightPrecision] == nil {
             error(item["weight_precision"] ?? item, "\(gpu.name) has no \(weightPrecision.rawValue) tensor cores",
                   value: weightPrecision.rawValue, expected: "one of " + list(Precision.allCases.filter { gpu.denseFLOPS[$0] != nil }.map(\.rawValue)))
@@ -72,7 +132,9 @@ extension ScenarioReader {
         let tensorParallel = item.int("tensor_parallel") ?? 1
         let dataParallel = item.int("data_parallel") ?? 1
         let layout = InstanceLayout(tensorParallel: tensorParallel, dataParallel: dataParallel, gpusPerNode: type.gpuCount,
-                                    weightPrecision: weightPrecision, kvPrecision: kvPrecision)
+                                    weightPrecision: weightPrecision, kvPrecision: kvPrecision,
+                                    expertImbalance: item.double("expert_imbalance") ?? 1,
+                                    overlapsCommunication: item.bool("overlap_communication") ?? false)
         if layout.gpuCount < type.gpuCount && type.gpuCount % layout.gpuCount != 0
             || layout.gpuCount > type.gpuCount && layout.gpuCount % type.gpuCount != 0 {
             error(item["tensor_parallel"] ?? item, "a replica of \(layout.gpuCount) GPUs does not tile \(type.name)'s \(type.gpuCount) GPUs",
@@ -90,7 +152,7 @@ extension ScenarioReader {
         let kvTokens = performance.kvCapacityTokens(freeMemoryFraction: engine.kvCacheFreeMemoryFraction,
                                                     activationReserveBytes: engine.activationReserveBytes)
         if kvTokens < 1 {
-            let weightsPerGPU = model.weightBytes(weightPrecision) / Double(layout.tensorParallel * layout.dataParallel)
+            let weightsPerGPU = performance.weightBytesPerGPU
             error(item["tensor_parallel"] ?? item, "\(model.name) in \(weightPrecision.rawValue) does not fit: \(gigabytes(weightsPerGPU)) GB "
                 + "of weights per GPU with TP\(tensorParallel) × DP\(dataParallel), on \(gpu.name)'s \(gigabytes(gpu.hbmBytes)) GB",
                 value: String(tensorParallel), expected: "more GPUs per replica, or a smaller precision")
@@ -103,31 +165,7 @@ extension ScenarioReader {
                   value: String(instances), expected: "at most \(nodes.count * type.gpuCount / layout.gpuCount) replicas, or more racks")
             return nil
         }
-        guard let arrivals = readArrivals(item["arrivals"]!), let prompt = readLength(item["prompt_tokens"]!),
-              let output = readLength(item["output_tokens"]!) else { return nil }
-        let prefix = item["prefix_cache"]
-        let slo = item["slo"]
-        let workload = WorkloadSpec(
-            name: name, arrivals: arrivals, promptTokens: prompt, outputTokens: output,
-            prefixCacheHitRate: prefix?.quantity(.fraction, "hit_rate") ?? 0, prefixCachedFraction: prefix?.quantity(.fraction, "cached_fraction") ?? 0,
-            prefixGroups: prefix?.int("groups") ?? 1,
-            slo: ServiceLevelObjective(timeToFirstToken: slo?.duration("ttft") ?? .seconds(2),
-                                       timePerOutputToken: slo?.duration("tpot") ?? .milliseconds(200)))
-        let routerNode = item["router"]
-        let policy: RoutingPolicy = switch routerNode?.string("policy") ?? "least_outstanding" {
-        case "round_robin": .roundRobin
-        case "power_of_two": .powerOfTwoChoices
-        case "prefix_aware": .prefixAware
-        default: .leastOutstanding
-        }
-        let router = RouterConfiguration(
-            policy: policy, healthCheckInterval: routerNode?.duration("health_check_interval") ?? .seconds(5),
-            healthCheckTimeout: routerNode?.duration("health_check_timeout") ?? .seconds(1),
-            maxRetries: routerNode?.int("max_retries") ?? 2, maxOutstanding: routerNode?.int("max_outstanding") ?? 100_000)
-        return PlacedWorkloadSpec(
-            served: ServedWorkloadSpec(workload: workload, router: router,
-                                       pool: InstancePoolSpec(performance: performance, engine: engine, count: instances)),
-            nodes: nodes)
+        return (InstancePoolSpec(performance: performance, engine: engine, count: instances), nodes)
     }
 
     mutating func readArrivals(_ node: YAMLNode) -> ArrivalProcess? {

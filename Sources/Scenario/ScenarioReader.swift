@@ -79,6 +79,10 @@ struct ScenarioReader {
         let names = (root["workloads"]?.items ?? []).map { $0.string("name")! }
         let economics = Economics(gpuHourUSD: root["economics"]?.quantity(.hourlyPrice, "gpu_hour_price") ?? 2.5,
                                   electricityUSDPerKilowattHour: root["economics"]?.quantity(.energyPrice, "electricity_price") ?? 0.08)
+        let fabricNode = root["fabric"]
+        let fabric = FabricSpec(nodesPerLeafGroup: fabricNode?.int("nodes_per_leaf_group") ?? 32,
+                                oversubscription: fabricNode?.double("oversubscription") ?? 1,
+                                latencySeconds: fabricNode?.duration("latency")?.seconds ?? 5e-6)
         let workloadsAreWhole = placed.count == (root["workloads"]?.items?.count ?? 0)
         let faults = siteIsWhole && workloadsAreWhole
             ? (root["faults"]?.items ?? []).compactMap { readFault($0, workloads: placed, duration: duration) } : []
@@ -96,7 +100,7 @@ struct ScenarioReader {
         return ScenarioPlan(
             name: root.string("name")!, description: root.string("description") ?? "", seed: UInt64(root.int("seed") ?? 1),
             sampleInterval: root.duration("sample_interval") ?? .minutes(1),
-            twin: TwinSpec(facility: facility, workloads: placed, economics: economics, warmUp: min(warmUp, duration),
+            twin: TwinSpec(facility: facility, workloads: placed, economics: economics, fabric: fabric, warmUp: min(warmUp, duration),
                            duration: duration),
             faults: faults, expectations: expectations,
             writesTimeSeries: outputs?.bool("timeseries") ?? true, writesEvents: outputs?.bool("events") ?? true,

@@ -102,24 +102,44 @@ public enum ScenarioSchema {
         .required("racks", .array(of: rackGroup, minItems: 1)),
     ])
 
+    static let engine = Schema.object([
+        .optional("profile", .choice(["trtllm-2025", "trtllm-mlperf-v4.0"]), default: "trtllm-2025"),
+        .optional("max_sequences", .integer(minimum: 1, maximum: 100_000), default: "512"),
+        .optional("token_budget", .integer(minimum: 1, maximum: 1_000_000), default: "2048"),
+        .optional("admission", .choice(["guaranteed_no_evict", "optimistic"]), default: "guaranteed_no_evict"),
+        .optional("kv_cache_fraction", .quantity(.fraction, .positive), default: "0.9"),
+    ])
+
+    /// Where a pool of replicas runs and how each is laid out; `required` for the keys a pool
+    /// must name (a prefill or decode pool), optional at the top of a unified workload.
+    static func poolFields(required: Bool) -> [Field] {
+        let racks = Schema.array(of: .string(), minItems: 1)
+        let instances = Schema.integer(minimum: 1, maximum: 1_000_000)
+        let racksText = "Racks whose nodes the pool is packed onto, as 'hall/rack' with templates ('hall1/r{01..10}')."
+        return [
+            required ? .required("racks", racks, racksText) : .optional("racks", racks, racksText),
+            required ? .required("instances", instances, "Model replicas.") : .optional("instances", instances, "Model replicas."),
+            .optional("tensor_parallel", .integer(minimum: 1, maximum: 1_024), default: "1"),
+            .optional("data_parallel", .integer(minimum: 1, maximum: 1_024), default: "1",
+                      "Attention data parallelism; with MoE, experts spread over tensor × data parallel GPUs."),
+            .optional("expert_imbalance", .number(minimum: 1, maximum: 100), default: "1",
+                      "MoE: load on the busiest expert GPU over the mean."),
+            .optional("overlap_communication", .boolean(), default: "false",
+                      "MoE: all-to-all hidden behind compute (DeepSeek's dual micro-batch overlap)."),
+            .optional("engine", engine),
+        ]
+    }
+
+    static let pool = Schema.object(poolFields(required: true))
+
     static let workload = Schema.object([
         .required("name", .string(pattern: "[a-z0-9_-]+")),
         .required("model", .string(), "A model from the catalogue (`dctwin catalog models`)."),
-        .required("racks", .array(of: .string(), minItems: 1),
-                  "Racks whose nodes the pool is packed onto, as 'hall/rack' with templates ('hall1/r{01..10}')."),
-        .required("instances", .integer(minimum: 1, maximum: 1_000_000), "Model replicas."),
-        .optional("tensor_parallel", .integer(minimum: 1, maximum: 1_024), default: "1"),
-        .optional("data_parallel", .integer(minimum: 1, maximum: 1_024), default: "1",
-                  "Attention data parallelism; with MoE, experts spread over tensor × data parallel GPUs."),
+    ] + poolFields(required: false) + [
+        .optional("prefill", pool, "Prefill/decode disaggregation: the pool that prefills prompts (then no racks or instances above)."),
+        .optional("decode", pool, "Prefill/decode disaggregation: the pool that decodes, its KV caches moved over the fabric."),
         .optional("weight_precision", precision, default: "fp8"),
         .optional("kv_precision", precision, default: "fp8"),
-        .optional("engine", .object([
-            .optional("profile", .choice(["trtllm-2025", "trtllm-mlperf-v4.0"]), default: "trtllm-2025"),
-            .optional("max_sequences", .integer(minimum: 1, maximum: 100_000), default: "512"),
-            .optional("token_budget", .integer(minimum: 1, maximum: 1_000_000), default: "2048"),
-            .optional("admission", .choice(["guaranteed_no_evict", "optimistic"]), default: "guaranteed_no_evict"),
-            .optional("kv_cache_fraction", .quantity(.fraction, .positive), default: "0.9"),
-        ])),
         .required("arrivals", .object([
             .required("process", .choice(["poisson", "gamma", "diurnal"])),
             .required("rate", .quantity(.rate, .positive), "Mean arrival rate."),
@@ -188,6 +208,13 @@ public enum ScenarioSchema {
             ]), "Two feeds (A and B), each utility + generator + UPS, alike."),
             .required("halls", .array(of: hall, minItems: 1)),
         ])),
+        .optional("fabric", .object([
+            .optional("nodes_per_leaf_group", .integer(minimum: 1, maximum: 100_000), default: "32",
+                      "Nodes under one leaf switch per rail (a DGX SuperPOD scalable unit is 32)."),
+            .optional("oversubscription", .number(minimum: 1, maximum: 64), default: "1",
+                      "Leaf downlink over uplink bandwidth; 1 is non-blocking."),
+            .optional("latency", .quantity(.duration), default: "5 us", "Start-up latency of one transfer."),
+        ]), "The scale-out network: one NIC per GPU (from the node type), rail-optimised leaf groups."),
         .optional("workloads", .array(of: workload)),
         .optional("faults", .array(of: fault)),
         .optional("expect", .array(of: .string()), "Conditions on the results, like 'chat.ttft.p99 < 2 s'; any failure exits 3."),

@@ -10,6 +10,8 @@ public struct Placement: Sendable, Equatable {
         public var node: Int
         /// The instance's share of the node's GPUs, in (0, 1].
         public var gpuFraction: Double
+        /// The instance's first GPU on this node.
+        public var firstGPU: Int
     }
 
     /// For each instance (workloads in order, then instances), the nodes it runs on.
@@ -37,10 +39,11 @@ public struct Placement: Sendable, Equatable {
             let shares: [Share]
             if gpus <= perNode {
                 let perNodeInstances = perNode / gpus
-                shares = [Share(node: nodes[index / perNodeInstances], gpuFraction: Double(gpus) / Double(perNode))]
+                shares = [Share(node: nodes[index / perNodeInstances], gpuFraction: Double(gpus) / Double(perNode),
+                                firstGPU: index % perNodeInstances * gpus)]
             } else {
                 let span = (gpus + perNode - 1) / perNode
-                shares = nodes[index * span ..< (index + 1) * span].map { Share(node: $0, gpuFraction: 1) }
+                shares = nodes[index * span ..< (index + 1) * span].map { Share(node: $0, gpuFraction: 1, firstGPU: 0) }
             }
             for share in shares { instancesOnNode[share.node].append(instance) }
             instances.append(shares)

@@ -1,4 +1,4 @@
-import Compute
+public import Compute
 public import Facility
 public import Serving
 public import SimKernel
@@ -14,6 +14,8 @@ public final class Twin {
     public let serving: ServingSite<TwinMessage>
     public let placement: Placement
     let placementActor: PlacementActor<TwinMessage>
+    /// The network between prefill and decode pools; nil when no workload is disaggregated.
+    public let fabric: FabricActor<TwinMessage>?
     public let end: SimTime
     /// Where measurement starts (the end of the warm-up).
     public let measureFrom: SimTime
@@ -28,24 +30,55 @@ public final class Twin {
         let facility = Facility<TwinMessage>.build(spec.facility, into: &simulation)
         var placement = Placement(nodeCount: facility.nodes.count)
         for placed in spec.workloads {
-            placement.place(instances: placed.served.pool.count, layout: placed.served.pool.performance.layout, on: placed.nodes)
+            for pool in placed.placedPools {
+                placement.place(instances: pool.spec.count, layout: pool.spec.performance.layout, on: pool.nodes)
+            }
         }
         let instanceGPUs = spec.workloads.flatMap { placed in
-            Array(repeating: placed.served.pool.performance.layout.gpuCount, count: placed.served.pool.count)
+            placed.placedPools.flatMap { Array(repeating: $0.spec.performance.layout.gpuCount, count: $0.spec.count) }
         }
         let actor = PlacementActor<TwinMessage>(placement: placement, nodeIDs: facility.nodeIDs, instanceGPUs: instanceGPUs)
         let actorID = simulation.add(ObjectComponent(actor))
         for node in placement.instancesOnNode.indices where !placement.instancesOnNode[node].isEmpty {
             facility.observe(node: node, by: actorID)
         }
+        let fabric = Self.fabric(spec, nodeCount: facility.nodes.count)
+        let fabricID = fabric.map { simulation.add(ObjectComponent($0)) }
         let serving = ServingSite<TwinMessage>(spec.workloads.map(\.served), start: .zero, end: end, measureFrom: measureFrom,
-                                               busyReports: (actorID, spec.busyReportInterval), into: &simulation)
+                                               busyReports: (actorID, spec.busyReportInterval), transfers: fabricID, into: &simulation)
         actor.bind(instanceIDs: serving.instanceIDs.flatMap { $0 })
+        if let fabric {
+            var global = 0
+            for (workload, placed) in spec.workloads.enumerated() {
+                var local = 0
+                for pool in placed.placedPools {
+                    for _ in 0 ..< pool.spec.count {
+                        let shares = placement.instances[global]
+                        fabric.bind(serving.instanceIDs[workload][local], at: InstanceEndpoint(
+                            nodes: shares.map(\.node), firstGPU: shares[0].firstGPU, layout: pool.spec.performance.layout,
+                            latentAttention: pool.spec.performance.model.latentAttention != nil))
+                        global += 1
+                        local += 1
+                    }
+                }
+            }
+        }
+        self.fabric = fabric
         self.simulation = simulation
         self.facility = facility
         self.serving = serving
         self.placement = placement
         placementActor = actor
+    }
+
+    /// The fabric of the site, if a workload moves KV caches: one NIC per GPU at the speed of
+    /// the first disaggregated pool's node type, a rail per GPU of its nodes.
+    private static func fabric(_ spec: TwinSpec, nodeCount: Int) -> FabricActor<TwinMessage>? {
+        guard let pool = spec.workloads.lazy.compactMap(\.served.decodePool).first else { return nil }
+        let performance = pool.performance
+        return FabricActor(topology: FabricTopology(
+            nodeCount: nodeCount, railsPerNode: performance.layout.gpusPerNode, nicBytesPerSecond: performance.nicBytesPerSecond,
+            nvlinkBytesPerSecond: performance.gpu.nvlinkBytesPerSecond, spec: spec.fabric))
     }
 
     /// Schedules a facility fault or repair.

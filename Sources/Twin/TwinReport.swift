@@ -79,7 +79,7 @@ extension Twin {
         let workloads = serving.routers.indices.map { index -> TwinReport.Workload in
             let router = serving.routers[index]
             let instances = serving.instances[index]
-            let pool = spec.workloads[index].served.pool
+            let served = spec.workloads[index].served
             var busySeconds = 0.0, batchSeconds = 0.0, peakKV = 0.0, preemptions: Int64 = 0
             for instance in instances {
                 let engine = instance.engine
@@ -92,7 +92,7 @@ extension Twin {
             }
             return TwinReport.Workload(
                 name: router.workload.name, metrics: router.metrics, inFlight: router.inFlight, instances: instances.count,
-                gpus: pool.gpuCount,
+                gpus: served.gpuCount,
                 busyFraction: seconds > 0 && !instances.isEmpty ? busySeconds / (seconds * Double(instances.count)) : 0,
                 meanDecodeBatch: busySeconds > 0 ? batchSeconds / busySeconds : 0,
                 peakKVOccupancy: peakKV, preemptions: preemptions)

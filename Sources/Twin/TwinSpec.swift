@@ -3,15 +3,24 @@ public import Facility
 public import Serving
 public import SimKernel
 
-/// A workload, its router and pool, and the facility nodes the pool runs on.
+/// A workload, its router and pools, and the facility nodes the pools run on.
 public struct PlacedWorkloadSpec: Sendable {
     public var served: ServedWorkloadSpec
-    /// Facility node indices the pool's instances are packed onto, in order of use.
+    /// Facility node indices the (unified or prefill) pool's instances are packed onto, in order of use.
     public var nodes: [Int]
+    /// Facility node indices of the decode pool (disaggregated workloads only).
+    public var decodeNodes: [Int]
 
-    public init(served: ServedWorkloadSpec, nodes: [Int]) {
+    public init(served: ServedWorkloadSpec, nodes: [Int], decodeNodes: [Int] = []) {
         self.served = served
         self.nodes = nodes
+        self.decodeNodes = decodeNodes
+    }
+
+    /// Each pool in the router's order with the nodes it is packed onto.
+    public var placedPools: [(spec: InstancePoolSpec, nodes: [Int])] {
+        guard let decode = served.decodePool else { return [(served.pool, nodes)] }
+        return [(served.pool, nodes), (decode, decodeNodes)]
     }
 }
 
@@ -35,6 +44,8 @@ public struct TwinSpec: Sendable {
     public var facility: FacilitySpec
     public var workloads: [PlacedWorkloadSpec]
     public var economics: Economics
+    /// The scale-out network KV caches cross between prefill and decode pools.
+    public var fabric: FabricSpec
     /// How often instances report their busy share to their nodes (sets the lag of GPU power
     /// behind the traffic, and the coupling's message count).
     public var busyReportInterval: SimDuration
@@ -44,11 +55,12 @@ public struct TwinSpec: Sendable {
     /// The whole simulated run, from time zero, warm-up included.
     public var duration: SimDuration
 
-    public init(facility: FacilitySpec, workloads: [PlacedWorkloadSpec], economics: Economics = .init(),
+    public init(facility: FacilitySpec, workloads: [PlacedWorkloadSpec], economics: Economics = .init(), fabric: FabricSpec = .init(),
                 busyReportInterval: SimDuration = .seconds(10), warmUp: SimDuration = .zero, duration: SimDuration) {
         self.facility = facility
         self.workloads = workloads
         self.economics = economics
+        self.fabric = fabric
         self.busyReportInterval = busyReportInterval
         self.warmUp = warmUp
         self.duration = duration

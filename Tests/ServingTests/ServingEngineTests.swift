@@ -31,7 +31,7 @@ struct PerformanceModelTests {
         let one = model(llama70B, gpu: h200, tensorParallel: 1).decodeCost(sequences: 64)
         let two = model(llama70B, gpu: h200, tensorParallel: 2).decodeCost(sequences: 64)
         let ringBytes = 2.0 * 1 / 2 * 64 * 8_192 * 2  // 2 (TP−1)/TP × tokens × hidden × BF16
-        let allReduces = 2 * 80 * (ringBytes / (450e9 * 0.7) + 10e-6)
+        let allReduces = 2 * 80 * (ringBytes / (450e9 * 0.77) + 10e-6)
         #expect(abs((two.fixedSeconds - 0.002) - ((one.fixedSeconds - 0.002) / 2 + allReduces)) < 1e-9)
         #expect(abs(two.secondsPerContextToken - one.secondsPerContextToken / 2) < 1e-18)
     }
