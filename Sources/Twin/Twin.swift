@@ -44,7 +44,8 @@ public final class Twin {
         }
         let fabric = Self.fabric(spec, nodeCount: facility.nodes.count)
         let fabricID = fabric.map { simulation.add(ObjectComponent($0)) }
-        let serving = ServingSite<TwinMessage>(spec.workloads.map(\.served), start: .zero, end: end, measureFrom: measureFrom,
+        let served = Self.withScaleOutBandwidth(spec, placement: placement)
+        let serving = ServingSite<TwinMessage>(served, start: .zero, end: end, measureFrom: measureFrom,
                                                busyReports: (actorID, spec.busyReportInterval), transfers: fabricID, into: &simulation)
         actor.bind(instanceIDs: serving.instanceIDs.flatMap { $0 })
         if let fabric {
@@ -69,6 +70,30 @@ public final class Twin {
         self.serving = serving
         self.placement = placement
         placementActor = actor
+    }
+
+    /// The workloads with each pool's collectives at the NIC bandwidth its placement sees:
+    /// replicas spanning leaf groups send part of their all-to-all and all-reduce traffic
+    /// through oversubscribed uplinks (the worst replica of a pool sets the pool's figure).
+    private static func withScaleOutBandwidth(_ spec: TwinSpec, placement: Placement) -> [ServedWorkloadSpec] {
+        var first = 0
+        return spec.workloads.map { placed in
+            var served = placed.served
+            for (index, pool) in placed.placedPools.enumerated() {
+                let performance = pool.spec.performance
+                let nic = placement.instances[first ..< first + pool.spec.count].reduce(performance.nicBytesPerSecond) { worst, shares in
+                    guard shares.count > 1 else { return worst }
+                    return min(worst, FabricTopology.effectiveScaleOutBytesPerSecond(
+                        nicBytesPerSecond: performance.nicBytesPerSecond, nodesSpanned: shares.map(\.node), spec: spec.fabric))
+                }
+                first += pool.spec.count
+                guard nic < performance.nicBytesPerSecond else { continue }
+                let slowed = PerformanceModel(model: performance.model, gpu: performance.gpu, layout: performance.layout,
+                                              profile: performance.profile, nicBytesPerSecond: nic)
+                if index == 0 { served.pool.performance = slowed } else { served.decodePool!.performance = slowed }
+            }
+            return served
+        }
     }
 
     /// The fabric of the site, if a workload moves KV caches: one NIC per GPU at the speed of
