@@ -120,6 +120,13 @@ public enum Summary {
                 ("max_detection_seconds", .number(failover.maxDetectionSeconds)),
                 ("capacity_lost_fraction_max", .number(failover.capacityLostFractionMax)),
             ])),
+            ("fabric", .object([
+                ("kv_transfers", .integer(report.fabric.transfers)),
+                ("kv_gigabytes", .number(report.fabric.bytes / 1e9)),
+                ("kv_transfer_mean_seconds", .number(report.fabric.meanTransferSeconds)),
+                ("kv_transfer_max_seconds", .number(report.fabric.maxTransferSeconds)),
+                ("max_concurrent_transfers", .integer(Int64(report.fabric.maxConcurrent))),
+            ])),
             ("cost", .object([
                 ("gpu_hours", .number(cost.gpuHours)),
                 ("gpu_cost_usd", .number(cost.gpuCostUSD)),

@@ -41,6 +41,8 @@ public struct TransferStatistics: Sendable, Equatable {
     /// Most transfers in flight at once.
     public var maxConcurrent = 0
 
+    public init() {}
+
     public var meanTransferSeconds: Double { transfers > 0 ? transferSeconds / Double(transfers) : 0 }
 }
 

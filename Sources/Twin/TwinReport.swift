@@ -51,6 +51,8 @@ public struct TwinReport: Sendable {
     public var workloads: [Workload]
     public var energy: FacilityEnergy
     public var failover: Failover
+    /// KV caches moved between prefill and decode pools (zero without disaggregation).
+    public var fabric: TransferStatistics
     public var cost: Cost
     public var outputTokens: Int64 { workloads.reduce(0) { $0 + $1.metrics.outputTokens } }
 
@@ -66,6 +68,7 @@ public struct TwinReport: Sendable {
             energy: .zero,
             failover: Failover(requestsRetried: 0, requestsFailed: 0, maxDetectionSeconds: 0, capacityLostFractionMax: 0,
                                instanceFailures: 0),
+            fabric: TransferStatistics(),
             cost: Cost(gpuHours: 0, gpuCostUSD: 0, energyCostUSD: 0, usdPerMillionOutputTokens: 0, itJoulesPerOutputToken: 0,
                        facilityJoulesPerOutputToken: 0))
     }
@@ -110,7 +113,7 @@ extension Twin {
             itJoulesPerOutputToken: outputTokens > 0 ? energy.itJoules / outputTokens : 0,
             facilityJoulesPerOutputToken: outputTokens > 0 ? energy.facilityJoules / outputTokens : 0)
         return TwinReport(simulatedSeconds: seconds, measuredSeconds: measuredSeconds, eventsProcessed: simulation.eventsHandled, workloads: workloads,
-                          energy: energy, failover: failover(), cost: cost)
+                          energy: energy, failover: failover(), fabric: fabric?.statistics ?? TransferStatistics(), cost: cost)
     }
 
     /// Instances down or up again as the hardware made them, in time order.
