@@ -7,8 +7,12 @@ func runDCTwin(_ arguments: [String]) throws -> (status: Int32, stdout: String, 
     while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("dctwin").path), directory.path != "/" {
         directory.deleteLastPathComponent()
     }
+    return try runProgram(directory.appendingPathComponent("dctwin").path, arguments)
+}
+
+func runProgram(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = directory.appendingPathComponent("dctwin")
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output

@@ -55,6 +55,29 @@ struct ScenarioCommandTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("On a terminal, run shows a progress line (simulated time, percent, events/s, ETA) on stderr; without one, nothing")
+    func progressLine() throws {
+        let folder = try temporaryFolder()
+        let file = folder.appendingPathComponent("small.yaml")
+        try smallScenario(expect: [], duration: "3 h").write(to: file, atomically: true, encoding: .utf8)
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var directory = binary
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("dctwin").path), directory.path != "/" {
+            directory.deleteLastPathComponent()
+        }
+        let command = [directory.appendingPathComponent("dctwin").path, "run", file.path, "--out", folder.appendingPathComponent("tty").path, "--quiet"]
+        // util-linux `script` runs the command on a pseudo-terminal.
+        let onTerminal = try runProgram("/usr/bin/script", ["-qefc", command.joined(separator: " "), "/dev/null"])
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        let line = try #require(onTerminal.stdout.firstMatch(of: #/\r([^\r]+?) simulated +(\d+\.\d)% +(\d+) events/s +ETA (\d+) s/#),
+                                "no progress line in \(onTerminal.stdout.debugDescription)")
+        #expect(Double(line.2)! > 0 && Double(line.2)! <= 100)
+        #expect(Int(line.3)! > 0)
+        let piped = try runDCTwin(["run", file.path, "--out", folder.appendingPathComponent("pipe").path, "--quiet"])
+        #expect(piped.status == 0)
+        #expect(piped.stderr.isEmpty, "not a terminal: no progress line")
+    }
+
     @Test("outputs.requests writes requests.csv with one row per measured completion")
     func requestsCSV() throws {
         let folder = try temporaryFolder()
