@@ -94,7 +94,7 @@ extension ScenarioReader {
             }
         }
         guard let pair else {
-            error(componentNode, "no component '\(component)' can have a \(kind)", value: component, expected: expected)
+            error(componentNode, "no component '\(component)' can have \("aeiou".contains(kind.first!) ? "an" : "a") \(kind)", value: component, expected: expected)
             return nil
         }
         if at >= .at(duration) {
