@@ -10,13 +10,16 @@ public import Twin
 /// workload holds the traced replicas' stretches of iterations and their down time; counters
 /// carry power and requests in the system; faults are global instants.
 public enum PerfettoTrace {
-    /// Replicas per workload whose iterations are traced (a whole site would be gigabytes).
+    /// Replicas per pool whose iterations are traced (a whole site would be gigabytes).
     public static let tracedInstancesPerWorkload = 4
 
-    /// Asks the first replicas of each workload to log their stretches; call before the run.
+    /// Asks the first replicas of each pool (a disaggregated workload has a prefill and a
+    /// decode pool) to log their stretches; call before the run.
     public static func enable(on twin: Twin) {
-        for pool in twin.serving.instances {
-            for instance in pool.prefix(tracedInstancesPerWorkload) { instance.stretchLog = [] }
+        for (workload, instances) in twin.serving.instances.enumerated() {
+            let prefill = twin.serving.routers[workload].prefillInstances ?? instances.count
+            for instance in instances[..<prefill].prefix(tracedInstancesPerWorkload) { instance.stretchLog = [] }
+            for instance in instances[prefill...].prefix(tracedInstancesPerWorkload) { instance.stretchLog = [] }
         }
     }
 
@@ -77,7 +80,7 @@ public enum PerfettoTrace {
             meta("process_name", pid: pid, name: "workload \(router.workload.name)")
             for (index, instance) in twin.serving.instances[workload].enumerated() {
                 guard let log = instance.stretchLog else { continue }
-                meta("thread_name", pid: pid, tid: index + 1, name: "replica \(index)")
+                meta("thread_name", pid: pid, tid: index + 1, name: replicaName(index, prefillInstances: router.prefillInstances))
                 for stretch in log {
                     span(stretch.prefills ? "prefill" : "decode", pid: pid, tid: index + 1, from: stretch.start, to: stretch.end,
                          args: [("iterations", .integer(stretch.iterations)), ("decoding", .integer(Int64(stretch.decoding)))])
@@ -120,4 +123,10 @@ public enum PerfettoTrace {
         }
         return JSONValue.object([("displayTimeUnit", .string("ms")), ("traceEvents", .array(events))]).compact
     }
+}
+
+/// "replica 3", or "prefill 1" / "decode 0" in a disaggregated workload (router order).
+func replicaName(_ index: Int, prefillInstances: Int?) -> String {
+    guard let prefill = prefillInstances else { return "replica \(index)" }
+    return index < prefill ? "prefill \(index)" : "decode \(index - prefill)"
 }

@@ -81,6 +81,17 @@ public enum Summary {
                     ("peak_kv_occupancy", .number(workload.peakKVOccupancy)),
                     ("preemptions", .integer(workload.preemptions)),
                 ])),
+                ("pools", .array(workload.pools.map { pool in
+                    .object([
+                        ("role", .string(pool.role)),
+                        ("instances", .integer(Int64(pool.instances))),
+                        ("gpus", .integer(Int64(pool.gpus))),
+                        ("busy_fraction", .number(pool.busyFraction)),
+                        ("mean_decode_batch", .number(pool.meanDecodeBatch)),
+                        ("peak_kv_occupancy", .number(pool.peakKVOccupancy)),
+                        ("preemptions", .integer(pool.preemptions)),
+                    ])
+                })),
             ])
         }
         let energy = report.energy

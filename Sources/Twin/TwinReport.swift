@@ -19,6 +19,20 @@ public struct TwinReport: Sendable {
         /// The fullest any instance's KV cache got, as a share of its capacity.
         public var peakKVOccupancy: Double
         public var preemptions: Int64
+        /// The same figures per pool: one unified pool, or prefill then decode.
+        public var pools: [Pool]
+    }
+
+    /// How one pool of a workload's replicas was used.
+    public struct Pool: Sendable, Equatable {
+        /// "unified", "prefill" or "decode".
+        public var role: String
+        public var instances: Int
+        public var gpus: Int
+        public var busyFraction: Double
+        public var meanDecodeBatch: Double
+        public var peakKVOccupancy: Double
+        public var preemptions: Int64
     }
 
     public struct Failover: Sendable, Equatable {
@@ -63,7 +77,7 @@ public struct TwinReport: Sendable {
             simulatedSeconds: 0, measuredSeconds: 0, eventsProcessed: 0,
             workloads: workloadNames.map {
                 Workload(name: $0, metrics: WorkloadMetrics(), inFlight: 0, instances: 0, gpus: 0, busyFraction: 0,
-                         meanDecodeBatch: 0, peakKVOccupancy: 0, preemptions: 0)
+                         meanDecodeBatch: 0, peakKVOccupancy: 0, preemptions: 0, pools: [])
             },
             energy: .zero,
             failover: Failover(requestsRetried: 0, requestsFailed: 0, maxDetectionSeconds: 0, capacityLostFractionMax: 0,
@@ -83,22 +97,17 @@ extension Twin {
             let router = serving.routers[index]
             let instances = serving.instances[index]
             let served = spec.workloads[index].served
-            var busySeconds = 0.0, batchSeconds = 0.0, peakKV = 0.0, preemptions: Int64 = 0
-            for instance in instances {
-                let engine = instance.engine
-                busySeconds += engine.busyTime(at: now).seconds
-                batchSeconds += engine.statistics.batchSequenceSeconds
-                preemptions += engine.statistics.preemptions
-                if engine.kvCapacityTokens > 0 {
-                    peakKV = max(peakKV, Double(engine.statistics.peakKVTokens) / Double(engine.kvCapacityTokens))
-                }
+            var first = 0
+            let pools = served.pools.map { pool -> TwinReport.Pool in
+                defer { first += pool.spec.count }
+                return Self.usage(of: instances[first ..< first + pool.spec.count], role: pool.role.rawValue,
+                                  gpus: pool.spec.gpuCount, seconds: seconds, now: now)
             }
+            let whole = Self.usage(of: instances[...], role: "", gpus: served.gpuCount, seconds: seconds, now: now)
             return TwinReport.Workload(
                 name: router.workload.name, metrics: router.metrics, inFlight: router.inFlight, instances: instances.count,
-                gpus: served.gpuCount,
-                busyFraction: seconds > 0 && !instances.isEmpty ? busySeconds / (seconds * Double(instances.count)) : 0,
-                meanDecodeBatch: busySeconds > 0 ? batchSeconds / busySeconds : 0,
-                peakKVOccupancy: peakKV, preemptions: preemptions)
+                gpus: whole.gpus, busyFraction: whole.busyFraction, meanDecodeBatch: whole.meanDecodeBatch,
+                peakKVOccupancy: whole.peakKVOccupancy, preemptions: whole.preemptions, pools: pools)
         }
         let measuredSeconds = (now - measureFrom).seconds
         let energy = facility.energy(at: now).since(energyAtMeasureStart)
@@ -114,6 +123,26 @@ extension Twin {
             facilityJoulesPerOutputToken: outputTokens > 0 ? energy.facilityJoules / outputTokens : 0)
         return TwinReport(simulatedSeconds: seconds, measuredSeconds: measuredSeconds, eventsProcessed: simulation.eventsHandled, workloads: workloads,
                           energy: energy, failover: failover(), fabric: fabric?.statistics ?? TransferStatistics(), cost: cost)
+    }
+
+    /// Busy share, mean decode batch, peak KV occupancy and preemptions of some instances over
+    /// `seconds` of run ending `now`.
+    private static func usage(of instances: ArraySlice<InstanceActor<TwinMessage>>, role: String, gpus: Int, seconds: Double,
+                              now: SimTime) -> TwinReport.Pool {
+        var busySeconds = 0.0, batchSeconds = 0.0, peakKV = 0.0, preemptions: Int64 = 0
+        for instance in instances {
+            let engine = instance.engine
+            busySeconds += engine.busyTime(at: now).seconds
+            batchSeconds += engine.statistics.batchSequenceSeconds
+            preemptions += engine.statistics.preemptions
+            if engine.kvCapacityTokens > 0 {
+                peakKV = max(peakKV, Double(engine.statistics.peakKVTokens) / Double(engine.kvCapacityTokens))
+            }
+        }
+        return TwinReport.Pool(
+            role: role, instances: instances.count, gpus: gpus,
+            busyFraction: seconds > 0 && !instances.isEmpty ? busySeconds / (seconds * Double(instances.count)) : 0,
+            meanDecodeBatch: busySeconds > 0 ? batchSeconds / busySeconds : 0, peakKVOccupancy: peakKV, preemptions: preemptions)
     }
 
     /// Instances down or up again as the hardware made them, in time order.
