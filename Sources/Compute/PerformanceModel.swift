@@ -57,11 +57,13 @@ public struct EngineProfile: Sendable, Equatable {
 ///
 /// Dense models split every layer over `tensorParallel` GPUs. MoE models may also run
 /// attention data-parallel (`dataParallel` ranks, each with its own share of the batch) while
-/// the routed experts are spread over all `gpuCount` GPUs (expert parallelism), as in
-/// DeepSeek's serving units.
+/// the routed experts are spread over all GPUs of a stage (expert parallelism), as in
+/// DeepSeek's serving units. `pipelineParallel` stages each hold a consecutive share of the
+/// layers; the batch goes through them in as many micro-batches, so every stage stays busy.
 public struct InstanceLayout: Sendable, Equatable {
     public var tensorParallel: Int
     public var dataParallel: Int
+    public var pipelineParallel: Int
     /// GPUs per node: collectives that stay inside a node use NVLink, others the NICs.
     public var gpusPerNode: Int
     public var weightPrecision: Precision
@@ -71,10 +73,12 @@ public struct InstanceLayout: Sendable, Equatable {
     /// Communication hidden behind compute (DeepSeek's dual micro-batch overlap).
     public var overlapsCommunication: Bool
 
-    public init(tensorParallel: Int = 1, dataParallel: Int = 1, gpusPerNode: Int = 8, weightPrecision: Precision = .fp8,
-                kvPrecision: Precision = .fp8, expertImbalance: Double = 1, overlapsCommunication: Bool = false) {
+    public init(tensorParallel: Int = 1, dataParallel: Int = 1, pipelineParallel: Int = 1, gpusPerNode: Int = 8,
+                weightPrecision: Precision = .fp8, kvPrecision: Precision = .fp8, expertImbalance: Double = 1,
+                overlapsCommunication: Bool = false) {
         self.tensorParallel = tensorParallel
         self.dataParallel = dataParallel
+        self.pipelineParallel = pipelineParallel
         self.gpusPerNode = gpusPerNode
         self.weightPrecision = weightPrecision
         self.kvPrecision = kvPrecision
@@ -82,7 +86,9 @@ public struct InstanceLayout: Sendable, Equatable {
         self.overlapsCommunication = overlapsCommunication
     }
 
-    public var gpuCount: Int { tensorParallel * dataParallel }
+    public var gpuCount: Int { tensorParallel * dataParallel * pipelineParallel }
+    /// GPUs of one pipeline stage.
+    public var gpusPerStage: Int { tensorParallel * dataParallel }
 }
 
 /// The time of one engine iteration as `fixedSeconds + secondsPerContextToken × S`, where S
@@ -105,6 +111,11 @@ public struct IterationCost: Sendable, Equatable {
 /// - decode attention: the KV cache of every decoding sequence read once;
 /// - tensor parallelism: two ring all-reduces of the activations per layer;
 /// - expert parallelism: an all-to-all dispatch (FP8) and combine (BF16) per MoE layer;
+/// - pipeline parallelism: the iteration is one stage's time with the whole batch in p
+///   micro-batches (the stages work side by side): its share of the layers' FLOPs, KV and
+///   collectives, its weights streamed once per micro-batch (so p stages do not cut weight
+///   time the way p-fold tensor parallelism would), and each micro-batch's activations sent
+///   to the next stage (NVLink inside a node, else the NIC);
 /// - a fixed overhead.
 public struct PerformanceModel: Sendable, Equatable {
     public let model: ModelSpec
@@ -151,14 +162,15 @@ public struct PerformanceModel: Sendable, Equatable {
     /// Weight bytes each GPU holds.
     public var weightBytesPerGPU: Double {
         let bytes = layout.weightPrecision.bytes
-        let dense = denseParameters * bytes / Double(layout.tensorParallel)
+        let dense = denseParameters * bytes / Double(layout.tensorParallel * layout.pipelineParallel)
         let experts = Double(moeLayers * routedExperts) * expertParametersEach * bytes / Double(layout.gpuCount)
         return dense + experts
     }
 
     /// KV bytes per token of context on each GPU that holds it.
     public var kvBytesPerTokenPerGPU: Double {
-        let bytes = model.kvBytesPerToken(layout.kvPrecision)
+        // A stage keeps its own layers' KV.
+        let bytes = model.kvBytesPerToken(layout.kvPrecision) / Double(layout.pipelineParallel)
         // MLA's latent is not split by heads; GQA's K and V are split over the TP ranks.
         return model.latentAttention == nil ? bytes / Double(layout.tensorParallel) : bytes
     }
@@ -170,26 +182,29 @@ public struct PerformanceModel: Sendable, Equatable {
         let tokens = Double(decodingSequences + prefillTokens)
         let tp = Double(layout.tensorParallel)
         let dp = Double(layout.dataParallel)
+        let pp = Double(layout.pipelineParallel)
+        let stageGPUs = Double(layout.gpusPerStage)
         let computeRate = peakFLOPS * profile.gemmComputeEfficiency
         let streamRate = gpu.hbmBytesPerSecond * profile.weightStreamEfficiency
         let bytes = layout.weightPrecision.bytes
 
         // Dense part (attention projections, dense and shared FFNs, embeddings): each DP rank
-        // runs its share of the tokens, split over TP.
-        var compute = 2 * denseActiveParameters * (tokens / dp) / tp / computeRate
+        // runs its share of the tokens, split over TP; a stage does 1/pp of the layers, and
+        // streams its weights once per micro-batch (pp × 1/pp of the weights).
+        var compute = 2 * denseActiveParameters * (tokens / dp) / tp / computeRate / pp
         var weights = denseParameters * bytes / tp / streamRate
         if moeLayers > 0 {
             // Routed experts: the busiest GPU's share of token-expert pairs, and the weights of
-            // the experts on it that at least one token touches.
+            // the experts on it that at least one token of a micro-batch touches.
             let pairs = tokens * Double(expertsPerToken) * Double(moeLayers)
-            compute += 2 * expertParametersEach * pairs * layout.expertImbalance / Double(layout.gpuCount) / computeRate
+            compute += 2 * expertParametersEach * pairs * layout.expertImbalance / stageGPUs / computeRate / pp
             let missProbability = 1 - Double(expertsPerToken) / Double(routedExperts)
-            let touched = 1 - missProbability.power(tokens)
+            let touched = 1 - missProbability.power(tokens / pp)
             weights += Double(moeLayers * routedExperts) * expertParametersEach * bytes * touched
-                / Double(layout.gpuCount) / streamRate
+                / stageGPUs / streamRate
         }
         let queryWidth = Double(model.heads * (model.latentAttention.map { $0.nopeHeadDim + $0.ropeHeadDim } ?? model.headDim))
-        let prefillAttention = 4 * Double(model.layers) * queryWidth * prefillAttentionPairs / (tp * dp) / computeRate
+        let prefillAttention = 4 * Double(model.layers) * queryWidth * prefillAttentionPairs / (tp * dp) / computeRate / pp
 
         var communication = 0.0
         let activationBytes = 2.0  // BF16 activations between layers
@@ -197,12 +212,19 @@ public struct PerformanceModel: Sendable, Equatable {
             let perRank = tokens / dp * Double(model.hiddenSize) * activationBytes
             let ringBytes = 2 * (tp - 1) / tp * perRank
             let link = layout.tensorParallel <= layout.gpusPerNode ? gpu.nvlinkBytesPerSecond / 2 : nicBytesPerSecond
+            // A stage's layers for the whole batch; one start-up per layer and micro-batch.
             communication += 2 * Double(model.layers)
-                * (ringBytes / (link * profile.interconnectEfficiency) + profile.collectiveLatencySeconds)
+                * (ringBytes / pp / (link * profile.interconnectEfficiency) + profile.collectiveLatencySeconds)
         }
-        if moeLayers > 0 && layout.gpuCount > 1 {
-            let allToAll = expertAllToAllSeconds(tokensPerRank: tokens / dp)
+        if moeLayers > 0 && layout.gpusPerStage > 1 {
+            let allToAll = expertAllToAllSeconds(tokensPerRank: tokens / dp / pp)
             communication += Double(moeLayers) * (allToAll.dispatch + allToAll.combine)
+        }
+        if layout.pipelineParallel > 1 {
+            // Each micro-batch's activations to the next stage.
+            let link = layout.gpuCount <= layout.gpusPerNode ? gpu.nvlinkBytesPerSecond / 2 : nicBytesPerSecond
+            communication += tokens / dp * Double(model.hiddenSize) * activationBytes / (link * profile.interconnectEfficiency)
+                + pp * profile.collectiveLatencySeconds
         }
 
         let work = compute + weights + prefillAttention
@@ -219,8 +241,8 @@ public struct PerformanceModel: Sendable, Equatable {
     /// expert GPUs outside the node goes over the NICs, the rest over NVLink; the busiest GPU
     /// carries `expertImbalance` times the mean.
     public func expertAllToAllSeconds(tokensPerRank: Double) -> (dispatch: Double, combine: Double) {
-        guard moeLayers > 0 && layout.gpuCount > 1 else { return (0, 0) }
-        let gpus = Double(layout.gpuCount)
+        guard moeLayers > 0 && layout.gpusPerStage > 1 else { return (0, 0) }
+        let gpus = Double(layout.gpusPerStage)
         let remoteShare = max(0, gpus - Double(layout.gpusPerNode)) / gpus
         let localShare = (min(gpus, Double(layout.gpusPerNode)) - 1) / gpus
         let secondsPerByte = remoteShare / (nicBytesPerSecond * profile.interconnectEfficiency)
@@ -240,7 +262,7 @@ public struct PerformanceModel: Sendable, Equatable {
     /// kv_cache_free_gpu_mem_fraction). Zero or less means the model does not fit.
     public func kvCapacityTokens(freeMemoryFraction: Double, activationReserveBytes: Double) -> Double {
         let perGPU = (gpu.hbmBytes - weightBytesPerGPU - activationReserveBytes) * freeMemoryFraction
-        // Each DP rank keeps the KV of its own sequences.
+        // Each DP rank keeps the KV of its own sequences (every stage its layers' share).
         return perGPU / kvBytesPerTokenPerGPU * Double(layout.dataParallel)
     }
 

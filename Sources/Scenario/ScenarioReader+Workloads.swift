@@ -131,7 +131,9 @@ extension ScenarioReader {
         }
         let tensorParallel = item.int("tensor_parallel") ?? 1
         let dataParallel = item.int("data_parallel") ?? 1
-        let layout = InstanceLayout(tensorParallel: tensorParallel, dataParallel: dataParallel, gpusPerNode: type.gpuCount,
+        let pipelineParallel = item.int("pipeline_parallel") ?? 1
+        let layout = InstanceLayout(tensorParallel: tensorParallel, dataParallel: dataParallel, pipelineParallel: pipelineParallel,
+                                    gpusPerNode: type.gpuCount,
                                     weightPrecision: weightPrecision, kvPrecision: kvPrecision,
                                     expertImbalance: item.double("expert_imbalance") ?? 1,
                                     overlapsCommunication: item.bool("overlap_communication") ?? false)
@@ -154,7 +156,8 @@ extension ScenarioReader {
         if kvTokens < 1 {
             let weightsPerGPU = performance.weightBytesPerGPU
             error(item["tensor_parallel"] ?? item, "\(model.name) in \(weightPrecision.rawValue) does not fit: \(gigabytes(weightsPerGPU)) GB "
-                + "of weights per GPU with TP\(tensorParallel) × DP\(dataParallel), on \(gpu.name)'s \(gigabytes(gpu.hbmBytes)) GB",
+                + "of weights per GPU with TP\(tensorParallel) × DP\(dataParallel)\(pipelineParallel > 1 ? " × PP\(pipelineParallel)" : ""), "
+                + "on \(gpu.name)'s \(gigabytes(gpu.hbmBytes)) GB",
                 value: String(tensorParallel), expected: "more GPUs per replica, or a smaller precision")
             return nil
         }

@@ -122,6 +122,8 @@ public enum ScenarioSchema {
             .optional("tensor_parallel", .integer(minimum: 1, maximum: 1_024), default: "1"),
             .optional("data_parallel", .integer(minimum: 1, maximum: 1_024), default: "1",
                       "Attention data parallelism; with MoE, experts spread over tensor × data parallel GPUs."),
+            .optional("pipeline_parallel", .integer(minimum: 1, maximum: 128), default: "1",
+                      "Pipeline stages, each with a share of the layers; the batch runs through them in micro-batches."),
             .optional("expert_imbalance", .number(minimum: 1, maximum: 100), default: "1",
                       "MoE: load on the busiest expert GPU over the mean."),
             .optional("overlap_communication", .boolean(), default: "false",

@@ -10,10 +10,11 @@ public struct InstanceEndpoint: Sendable, Equatable {
     public var gpusPerNode: Int
     public var tensorParallel: Int
     public var dataParallel: Int
-    /// Parallel pieces a sequence's KV cache is sent in: one per tensor-parallel rank for
+    public var pipelineParallel: Int
+    /// Pieces of a sequence's KV cache in one pipeline stage: one per tensor-parallel rank for
     /// grouped-query attention (each rank holds its heads), one for MLA (every rank holds the
-    /// whole latent, so one copy is sent).
-    public var kvShards: Int
+    /// whole latent, so one copy is sent). Every stage sends its own layers' pieces.
+    public var kvShardsPerStage: Int
 
     public init(nodes: [Int], firstGPU: Int = 0, layout: InstanceLayout, latentAttention: Bool) {
         self.nodes = nodes
@@ -21,10 +22,16 @@ public struct InstanceEndpoint: Sendable, Equatable {
         gpusPerNode = layout.gpusPerNode
         tensorParallel = layout.tensorParallel
         dataParallel = layout.dataParallel
-        kvShards = latentAttention ? 1 : layout.tensorParallel
+        pipelineParallel = layout.pipelineParallel
+        kvShardsPerStage = latentAttention ? 1 : layout.tensorParallel
     }
 
-    /// (node, rail) of the instance's GPU number `gpu` (data-parallel rank × TP + TP rank).
+    /// The GPU number of a TP rank of a data-parallel rank in a pipeline stage.
+    func gpu(stage: Int, rank: Int, shard: Int) -> Int {
+        (stage * dataParallel + rank) * tensorParallel + shard
+    }
+
+    /// (node, rail) of the instance's GPU number `gpu` (stage, then data-parallel rank, then TP rank).
     func location(ofGPU gpu: Int) -> (node: Int, rail: Int) {
         let position = firstGPU + gpu
         return (nodes[position / gpusPerNode], position % gpusPerNode)
@@ -90,7 +97,7 @@ public final class FabricActor<Envelope: ServingEnvelope>: ActorObject {
         switch message {
         case .transferKV(let transfer):
             advance(to: context.now)
-            start(transfer, now: context.now)
+            start(transfer, context: &context)
         case .fabricWake:
             timer = nil
             advance(to: context.now)
@@ -108,7 +115,7 @@ public final class FabricActor<Envelope: ServingEnvelope>: ActorObject {
 
     /// Splits the KV cache into its shards, each from the sequence's rank on the prefill side
     /// to a rank on the decode side, and starts them as flows.
-    private func start(_ transfer: KVTransfer, now: SimTime) {
+    private func start(_ transfer: KVTransfer, context: inout SimContext<Envelope>) {
         guard let source = endpoint(transfer.source), let destination = endpoint(transfer.destination) else {
             preconditionFailure("a KV transfer between instances the fabric does not know")
         }
@@ -117,32 +124,48 @@ public final class FabricActor<Envelope: ServingEnvelope>: ActorObject {
         // The sequence's data-parallel rank on each side: spread by request, deterministically.
         let spread = Int(truncatingIfNeeded: mix(transfer.handoff.request.id) & 0x7FFF_FFFF)
         let sourceRank = spread % source.dataParallel, destinationRank = (spread / source.dataParallel) % destination.dataParallel
-        let shards = source.kvShards
+        let shards = source.kvShardsPerStage * source.pipelineParallel
+        var flows = 0
         let bytes = max(1, transfer.handoff.kvBytes / Double(shards))
-        for shard in 0 ..< shards {
-            let from = source.location(ofGPU: sourceRank * source.tensorParallel + shard)
-            let to = destination.location(ofGPU: destinationRank * destination.tensorParallel + shard % destination.tensorParallel)
-            let path = topology.path(fromNode: from.node, fromRail: from.rail, toNode: to.node, toRail: to.rail)
-            network.add(id: number << 8 | UInt64(shard), bytes: bytes, links: path)
+        for stage in 0 ..< source.pipelineParallel {
+            for shard in 0 ..< source.kvShardsPerStage {
+                let from = source.location(ofGPU: source.gpu(stage: stage, rank: sourceRank, shard: shard))
+                let to = destination.location(ofGPU: destination.gpu(
+                    stage: stage * destination.pipelineParallel / source.pipelineParallel, rank: destinationRank,
+                    shard: shard % destination.tensorParallel))
+                let flow = UInt64(stage * source.kvShardsPerStage + shard)
+                if from == to { continue }  // already in place (never between two pools' nodes)
+                let path = topology.path(fromNode: from.node, fromRail: from.rail, toNode: to.node, toRail: to.rail)
+                network.add(id: number << 16 | flow, bytes: bytes, links: path)
+                flows += 1
+            }
         }
-        inFlight[number] = InFlight(transfer: transfer, started: now, shardsLeft: shards)
+        guard flows > 0 else {
+            record(transfer, seconds: latency.seconds)
+            context.send(Envelope(serving: .kvArrived(transfer.handoff)), to: transfer.destination, after: latency)
+            return
+        }
+        inFlight[number] = InFlight(transfer: transfer, started: context.now, shardsLeft: flows)
         statistics.maxConcurrent = max(statistics.maxConcurrent, inFlight.count)
     }
 
     private func finish(now: SimTime, context: inout SimContext<Envelope>) {
         for flow in network.removeFinished() {
-            let number = flow >> 8
+            let number = flow >> 16
             guard var entry = inFlight[number] else { continue }
             entry.shardsLeft -= 1
             guard entry.shardsLeft == 0 else { inFlight[number] = entry; continue }
             inFlight[number] = nil
-            let seconds = (now + latency - entry.started).seconds
-            statistics.transfers += 1
-            statistics.bytes += entry.transfer.handoff.kvBytes
-            statistics.transferSeconds += seconds
-            statistics.maxTransferSeconds = max(statistics.maxTransferSeconds, seconds)
+            record(entry.transfer, seconds: (now + latency - entry.started).seconds)
             context.send(Envelope(serving: .kvArrived(entry.transfer.handoff)), to: entry.transfer.destination, after: latency)
         }
+    }
+
+    private func record(_ transfer: KVTransfer, seconds: Double) {
+        statistics.transfers += 1
+        statistics.bytes += transfer.handoff.kvBytes
+        statistics.transferSeconds += seconds
+        statistics.maxTransferSeconds = max(statistics.maxTransferSeconds, seconds)
     }
 
     /// Keeps the one timer at the next flow's finish, rounded up to the next nanosecond.

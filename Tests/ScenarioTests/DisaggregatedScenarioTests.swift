@@ -57,4 +57,39 @@ struct DisaggregatedScenarioTests {
         }
         #expect(targets == [4 + 3, 1])
     }
+
+    @Test("pipeline_parallel reaches the layout: Llama-3.1-405B in BF16 fits two DGX H100 as TP8 × PP2 and is refused as TP8 on one")
+    func pipelineParallelKey() throws {
+        func text(_ parallel: String) -> String {
+            """
+            name: pp
+            duration: 1 min
+            site:
+              power:
+                ups: {rating: 200 kW}
+              halls:
+                - name: hall1
+                  cooling: {units: 2, unit_capacity: 100 kW}
+                  racks:
+                    - name: r1
+                      nodes: {type: DGX-H100, count: 4}
+            workloads:
+              - name: big
+                model: Llama-3.1-405B
+                weight_precision: bf16
+                racks: [hall1/r1]
+                instances: 2
+                \(parallel)
+                arrivals: {process: poisson, rate: 1/s}
+                prompt_tokens: 100
+                output_tokens: 100
+            """
+        }
+        let plan = try ScenarioPlan.load("pp.yaml", loader: .inMemory(["pp.yaml": text("tensor_parallel: 8\n    pipeline_parallel: 2")]))
+        #expect(plan.twin.workloads[0].served.pool.performance.layout.pipelineParallel == 2)
+        #expect(plan.gpuCount == 32)
+        #expect(throws: ScenarioErrors.self) {
+            try ScenarioPlan.load("pp.yaml", loader: .inMemory(["pp.yaml": text("tensor_parallel: 8")]))
+        }
+    }
 }

@@ -87,6 +87,18 @@ struct FabricActorTests {
         #expect(abs(times[1]! - (1.4e-3 + 0.8e-3 + 5e-6)) < 1e-8)
     }
 
+    @Test("A two-stage pipeline sends its KV in two halves, one per stage's GPU, side by side on two rails")
+    func pipelineStagesSendInParallel() {
+        var bench = FabricBench()
+        let twoStages = InstanceLayout(pipelineParallel: 2)
+        bench.fabric.bind(bench.senders[0], at: InstanceEndpoint(nodes: [0], layout: twoStages, latentAttention: false))
+        bench.fabric.bind(bench.recorderIDs[0], at: InstanceEndpoint(nodes: [1], layout: twoStages, latentAttention: false))
+        bench.send(id: 1, bytes: 50e6, from: 0, to: 0)
+        _ = bench.simulation.runUntilIdle(maxEvents: 100)
+        #expect(bench.recorder.arrivals.map { abs($0.time.sinceStart.seconds - (25e6 / 50e9 + 5e-6)) < 1e-8 } == [true])
+        #expect(bench.fabric.statistics.maxConcurrent == 1, "one transfer, two flows")
+    }
+
     @Test("Across leaf groups an oversubscribed uplink is the bottleneck")
     func oversubscribedUplink() {
         // Groups of 2 nodes at 4:1: an uplink per rail carries 2 × 50 / 4 = 25 GB/s.

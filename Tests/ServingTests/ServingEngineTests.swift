@@ -36,6 +36,37 @@ struct PerformanceModelTests {
         #expect(abs(two.secondsPerContextToken - one.secondsPerContextToken / 2) < 1e-18)
     }
 
+    @Test("Pipeline stages split each GPU's weights and KV: Llama-3.1-405B in BF16 fits 16 H100 as TP8 × PP2, not 8 as TP8")
+    func pipelineStagesSplitMemory() {
+        let llama405B = Catalogue.model(named: "Llama-3.1-405B")!
+        func layout(_ pp: Int) -> PerformanceModel {
+            PerformanceModel(model: llama405B, gpu: h100, layout: InstanceLayout(tensorParallel: 8, pipelineParallel: pp,
+                             weightPrecision: .bf16, kvPrecision: .bf16), profile: .tensorRTLLM2025)
+        }
+        #expect(abs(layout(2).weightBytesPerGPU - layout(1).weightBytesPerGPU / 2) < 1)
+        #expect(layout(2).kvBytesPerTokenPerGPU == layout(1).kvBytesPerTokenPerGPU / 2)
+        #expect(layout(1).kvCapacityTokens(freeMemoryFraction: 0.9, activationReserveBytes: 2e9) <= 0)
+        #expect(layout(2).kvCapacityTokens(freeMemoryFraction: 0.9, activationReserveBytes: 2e9) > 100_000)
+        #expect(layout(2).layout.gpuCount == 16)
+    }
+
+    @Test("A PP2 decode iteration: half the FLOPs, all-reduce bytes and KV per stage, the weights streamed once per micro-batch, and the activations sent on")
+    func pipelineIterationByHand() {
+        let pp2 = PerformanceModel(model: llama70B, gpu: h100, layout: InstanceLayout(tensorParallel: 8, pipelineParallel: 2),
+                                   profile: .tensorRTLLM2025)
+        let cost = pp2.decodeCost(sequences: 64)
+        let parameters = llama70B.totalParameters
+        let compute = 2 * parameters * 64 / 8 / (1_979e12 * 0.69) / 2
+        let weights = parameters * 1 / 8 / (3.35e12 * 0.90)
+        let ringBytes = 2.0 * 7 / 8 * 64 * 8_192 * 2
+        let allReduces = 2 * 80 * (ringBytes / 2 / (450e9 * 0.77) + 10e-6)
+        // 16 GPUs span two nodes: the stage boundary is on the NIC; one start-up per micro-batch.
+        let sendOn = 64 * 8_192 * 2 / (50e9 * 0.77) + 2 * 10e-6
+        #expect(abs(cost.fixedSeconds - (0.002 + compute + weights + allReduces + sendOn)) < 1e-12)
+        let tp8 = PerformanceModel(model: llama70B, gpu: h100, layout: InstanceLayout(tensorParallel: 8), profile: .tensorRTLLM2025)
+        #expect(abs(cost.secondsPerContextToken - tp8.decodeCost(sequences: 64).secondsPerContextToken / 2) < 1e-20)
+    }
+
     @Test("KV capacity is 90% of the HBM left after weights and activations, over the bytes per token")
     func kvCapacity() {
         let performance = model()
