@@ -52,8 +52,20 @@ extension ScenarioReader {
             }
         }
         guard diagnostics.count == errorsBefore, !pools.isEmpty else { return nil }
-        guard let arrivals = readArrivals(item["arrivals"]!), let prompt = readLength(item["prompt_tokens"]!),
-              let output = readLength(item["output_tokens"]!) else { return nil }
+        guard let arrivals = readArrivals(item["arrivals"]!) else { return nil }
+        var lengths: [TokenLength] = []
+        for key in ["prompt_tokens", "output_tokens"] {
+            if let node = item[key] {
+                guard let length = readLength(node) else { return nil }
+                lengths.append(length)
+            } else if case .trace = arrivals {
+                lengths.append(.fixed(1))  // unused: a trace's rows carry their lengths
+            } else {
+                error(item, "a workload whose arrivals are not a trace needs '\(key)'", expected: "a '\(key)' key")
+                return nil
+            }
+        }
+        let prompt = lengths[0], output = lengths[1]
         let prefix = item["prefix_cache"]
         let slo = item["slo"]
         let workload = WorkloadSpec(
@@ -172,8 +184,19 @@ extension ScenarioReader {
     }
 
     mutating func readArrivals(_ node: YAMLNode) -> ArrivalProcess? {
-        let rate = node.quantity(.rate, "rate")!
-        switch node.string("process")! {
+        let process = node.string("process")!
+        if process == "trace" {
+            guard let file = node["file"] else {
+                error(node, "a trace process needs 'file', the CSV to replay", expected: "a 'file' key")
+                return nil
+            }
+            return readTrace(file)
+        }
+        guard let rate = node.quantity(.rate, "rate") else {
+            error(node, "a \(process) process needs 'rate', its mean arrival rate", expected: "a 'rate' key like '10/s'")
+            return nil
+        }
+        switch process {
         case "gamma":
             guard let cv = node.double("cv") else {
                 error(node, "a gamma process needs 'cv', the coefficient of variation of its gaps", expected: "a 'cv' key")
@@ -193,6 +216,72 @@ extension ScenarioReader {
         default:
             return .poisson(ratePerSecond: rate)
         }
+    }
+
+    /// The rows of a trace CSV (`arrival_s,prompt_tokens,output_tokens`, arrival seconds from
+    /// the start, not decreasing); errors point at the CSV's line and column.
+    mutating func readTrace(_ fileNode: YAMLNode) -> ArrivalProcess? {
+        let path = resolvedImportPath(fileNode.stringValue, from: fileNode.location.file)
+        guard let bytes = loader.read(path) else {
+            error(fileNode, "cannot read trace '\(path)'", value: fileNode.stringValue, expected: "a readable CSV file")
+            return nil
+        }
+        let limit = ParseLimits().maximumBytes
+        guard bytes.count <= limit else {
+            error(fileNode, "trace '\(path)' is \(bytes.count) bytes, over the limit of \(limit)", value: fileNode.stringValue,
+                  expected: "a file of at most \(limit) bytes")
+            return nil
+        }
+        func fail(_ line: Int, _ column: Int, _ message: String, value: String, expected: String) {
+            diagnostics.append(ScenarioDiagnostic(.error, at: SourceLocation(file: path, line: line, column: column), path: fileNode.path,
+                                                  "\(message); expected \(expected)", value: value, expected: expected))
+        }
+        let header = "arrival_s,prompt_tokens,output_tokens"
+        var rows: [TraceRow] = []
+        var previous = SimDuration.zero
+        // "\r\n" is one Character in Swift, so CRLF lines are split on it as well as on "\n".
+        let lines = String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (index, line) in lines.enumerated() {
+            if index == 0 {
+                guard line == header else {
+                    fail(1, 1, "the trace's header is '\(line)'", value: String(line), expected: "'\(header)'")
+                    return nil
+                }
+                continue
+            }
+            if line.isEmpty { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 3 else {
+                fail(index + 1, 1, "a trace row has \(fields.count) fields", value: String(line), expected: "3: \(header)")
+                return nil
+            }
+            let column2 = fields[0].count + 2, column3 = column2 + fields[1].count + 1
+            guard let seconds = Double(fields[0]), seconds.isFinite, seconds >= 0 else {
+                fail(index + 1, 1, "'\(fields[0])' is not an arrival time", value: String(fields[0]), expected: "seconds from the start, 0 or more")
+                return nil
+            }
+            let arrival = SimDuration.seconds(seconds)
+            guard arrival >= previous else {
+                fail(index + 1, 1, "arrival \(fields[0]) s comes before the row above it", value: String(fields[0]),
+                     expected: "arrival times that do not decrease")
+                return nil
+            }
+            guard let prompt = Int32(fields[1]), prompt >= 1 else {
+                fail(index + 1, column2, "'\(fields[1])' is not a prompt length", value: String(fields[1]), expected: "a whole number of tokens, 1 or more")
+                return nil
+            }
+            guard let output = Int32(fields[2]), output >= 1 else {
+                fail(index + 1, column3, "'\(fields[2])' is not an output length", value: String(fields[2]), expected: "a whole number of tokens, 1 or more")
+                return nil
+            }
+            previous = arrival
+            rows.append(TraceRow(arrival: arrival, promptTokens: prompt, outputTokens: output))
+        }
+        guard !rows.isEmpty else {
+            error(fileNode, "trace '\(path)' has no rows", value: fileNode.stringValue, expected: "at least one row under the header")
+            return nil
+        }
+        return .trace(rows)
     }
 
     mutating func readLength(_ node: YAMLNode) -> TokenLength? {

@@ -13,7 +13,7 @@ extension ScenarioPlan {
     /// GPUs, sizes within limits. Every problem found is thrown together.
     public static func load(_ path: String, loader: SourceLoader = .fileSystem) throws(ScenarioErrors) -> ScenarioPlan {
         let loaded = try loadScenario(path, schema: ScenarioSchema.scenario, loader: loader)
-        var reader = ScenarioReader(root: loaded.root)
+        var reader = ScenarioReader(root: loaded.root, loader: loader)
         let plan = reader.read(files: loaded.files)
         let problems = (loaded.warnings + reader.diagnostics).sorted()
         guard let plan, !problems.contains(where: { $0.severity == .error }) else { throw ScenarioErrors(problems) }
@@ -47,7 +47,13 @@ struct ScenarioReader {
     var rackHasRearDoor: [Bool] = []
     var nodeTypeOfNode: [NodeTypeSpec] = []
 
-    init(root: YAMLNode) { self.root = root }
+    /// Reads files the scenario names (trace CSVs), as it read the scenario.
+    let loader: SourceLoader
+
+    init(root: YAMLNode, loader: SourceLoader) {
+        self.root = root
+        self.loader = loader
+    }
 
     /// Records an error about `node`; the message ends with what was expected, like the
     /// schema's own messages.

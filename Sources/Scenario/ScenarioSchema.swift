@@ -143,15 +143,17 @@ public enum ScenarioSchema {
         .optional("weight_precision", precision, default: "fp8"),
         .optional("kv_precision", precision, default: "fp8"),
         .required("arrivals", .object([
-            .required("process", .choice(["poisson", "gamma", "diurnal"])),
-            .required("rate", .quantity(.rate, .positive), "Mean arrival rate."),
+            .required("process", .choice(["poisson", "gamma", "diurnal", "trace"])),
+            .optional("rate", .quantity(.rate, .positive), "Mean arrival rate (every process but 'trace')."),
+            .optional("file", .string(), "For 'trace': a CSV with columns arrival_s,prompt_tokens,output_tokens, "
+                      + "relative to this scenario file; lengths come from its rows."),
             .optional("cv", .number(minimum: 0.01, maximum: 100), "Coefficient of variation of gaps, for 'gamma'."),
             .optional("profile", .array(of: .number(minimum: 0, maximum: 1_000), minItems: 1, maxItems: 10_000),
                       "Relative rate in equal slices of the period, for 'diurnal'."),
             .optional("period", .quantity(.duration, .positive), default: "24 h"),
         ])),
-        .required("prompt_tokens", tokenLength),
-        .required("output_tokens", tokenLength),
+        .optional("prompt_tokens", tokenLength, "Required unless arrivals replay a trace."),
+        .optional("output_tokens", tokenLength, "Required unless arrivals replay a trace."),
         .optional("prefix_cache", .object([
             .required("hit_rate", .quantity(.fraction)),
             .required("cached_fraction", .quantity(.fraction)),

@@ -112,7 +112,7 @@ private struct ImportReader {
 }
 
 /// `target` relative to the directory of `importer`, unless absolute; then normalized.
-func resolvedImportPath(_ target: String, from importer: String) -> String {
+public func resolvedImportPath(_ target: String, from importer: String) -> String {
     if target.hasPrefix("/") { return normalizedPath(target) }
     guard let slash = importer.lastIndex(of: "/") else { return normalizedPath(target) }
     return normalizedPath(String(importer[...slash]) + target)
