@@ -196,7 +196,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         accountTime(now: context.now)
         let slot = freeSlots.popLast() ?? Int32(pending.count)
         let generation = Int(slot) < pending.count ? pending[Int(slot)].generation &+ 1 : 0
-        let id = UInt64(UInt32(bitPattern: slot)) | UInt64(generation) << 32
+        let id = requestID(slot: slot, generation: generation)
         let entry = PendingRequest(
             request: InferenceRequest(id: id, promptTokens: prompt, outputTokens: output, cachedPromptTokens: cached, arrival: context.now),
             group: group, instance: instance, retries: 0, generation: generation, live: true)
@@ -227,6 +227,11 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
         } else {
             context.send(Envelope(serving: .kvArrived(handoff)), to: instances[decode])
         }
+    }
+
+    /// A request's id: its slot in the low half, the slot's generation in the high half.
+    private func requestID(slot: Int32, generation: UInt32) -> UInt64 {
+        UInt64(UInt32(bitPattern: slot)) | UInt64(generation) << 32
     }
 
     private func slot(of id: UInt64, instance: Int) -> Int32? {
@@ -267,7 +272,7 @@ public final class RouterActor<Envelope: ServingEnvelope>: ActorObject {
                 // A new identity, so anything the failed instance (or a transfer to it) still
                 // sends about the old attempt is recognised as stale.
                 pending[index].generation &+= 1
-                pending[index].request.id = UInt64(UInt32(bitPattern: slot)) | UInt64(pending[index].generation) << 32
+                pending[index].request.id = requestID(slot: slot, generation: pending[index].generation)
                 metrics.retried += 1
                 dispatch(slot, to: target, context: &context)
             } else {

@@ -49,19 +49,14 @@ public final class Twin {
                                                busyReports: (actorID, spec.busyReportInterval), transfers: fabricID, into: &simulation)
         actor.bind(instanceIDs: serving.instanceIDs.flatMap { $0 })
         if let fabric {
-            var global = 0
-            for (workload, placed) in spec.workloads.enumerated() {
-                var local = 0
-                for pool in placed.placedPools {
-                    for _ in 0 ..< pool.spec.count {
-                        let shares = placement.instances[global]
-                        fabric.bind(serving.instanceIDs[workload][local], at: InstanceEndpoint(
-                            nodes: shares.map(\.node), firstGPU: shares[0].firstGPU, layout: pool.spec.performance.layout,
-                            latentAttention: pool.spec.performance.model.latentAttention != nil))
-                        global += 1
-                        local += 1
-                    }
-                }
+            // Placement numbers instances across workloads in the routers' order.
+            let performances = spec.workloads.flatMap { placed in
+                placed.placedPools.flatMap { Array(repeating: $0.spec.performance, count: $0.spec.count) }
+            }
+            for (instance, (id, performance)) in zip(serving.instanceIDs.joined(), performances).enumerated() {
+                let shares = placement.instances[instance]
+                fabric.bind(id, at: InstanceEndpoint(nodes: shares.map(\.node), firstGPU: shares[0].firstGPU, layout: performance.layout,
+                                                     latentAttention: performance.model.latentAttention != nil))
             }
         }
         self.fabric = fabric
