@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "FacilityTests", dependencies: ["Facility", "SimKernel"], swiftSettings: strictSettings),
-        .testTarget(name: "ComputeTests", dependencies: ["Compute"], swiftSettings: strictSettings),
+        .testTarget(name: "ComputeTests", dependencies: ["Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ServingTests", dependencies: ["Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "TwinTests", dependencies: ["Twin", "Facility", "Serving", "Compute", "SimKernel"], swiftSettings: strictSettings),
         .testTarget(name: "ReportTests", dependencies: ["Report", "OrderedJSON"], swiftSettings: strictSettings),

@@ -122,7 +122,8 @@ public final class FabricActor<Envelope: ServingEnvelope>: ActorObject {
         let number = nextTransfer
         nextTransfer += 1
         // The sequence's data-parallel rank on each side: spread by request, deterministically.
-        let spread = Int(truncatingIfNeeded: mix(transfer.handoff.request.id) & 0x7FFF_FFFF)
+        var mixer = SplitMix64(state: transfer.handoff.request.id)
+        let spread = Int(truncatingIfNeeded: mixer.next() & 0x7FFF_FFFF)
         let sourceRank = spread % source.dataParallel, destinationRank = (spread / source.dataParallel) % destination.dataParallel
         let shards = source.kvShardsPerStage * source.pipelineParallel
         var flows = 0
@@ -179,13 +180,5 @@ public final class FabricActor<Envelope: ServingEnvelope>: ActorObject {
 
     private func endpoint(_ id: ComponentID) -> InstanceEndpoint? {
         id.index < endpoints.count ? endpoints[id.index] : nil
-    }
-
-    /// SplitMix64's finaliser: spreads consecutive request ids over ranks.
-    private func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -67,10 +67,8 @@ public final class InstanceActor<Envelope: ServingEnvelope>: ActorObject {
             for completion in completions {
                 context.send(Envelope(serving: .completed(completion, instance: index)), to: router)
             }
-            if engine.role == .prefill {
-                for handoff in engine.takeHandoffs() {
-                    context.send(Envelope(serving: .prefilled(handoff, instance: index)), to: router)
-                }
+            for handoff in engine.takeHandoffs() {
+                context.send(Envelope(serving: .prefilled(handoff, instance: index)), to: router)
             }
             rearm(&context)
         case .kvArrived(let handoff):

@@ -257,10 +257,14 @@ public struct ServingEngine: Sendable {
         return handoffs
     }
 
-    private func fits(_ request: InferenceRequest) -> Bool {
+    /// KV tokens a request can need here over its life: its prompt, its answer unless a decode
+    /// replica takes that, and a block of slack.
+    private func lifetimeTokens(of request: InferenceRequest) -> Int64 {
         let output = role == .prefill ? 0 : Int64(request.outputTokens)
-        return Int64(request.promptTokens) + output + Int64(configuration.kvBlockTokens) + 1 <= kvCapacityTokens
+        return Int64(request.promptTokens) + output + Int64(configuration.kvBlockTokens)
     }
+
+    private func fits(_ request: InferenceRequest) -> Bool { lifetimeTokens(of: request) + 1 <= kvCapacityTokens }
 
     private mutating func enqueue(_ sequence: Sequence, now: SimTime) {
         let wasWaiting = !waiting.isEmpty
@@ -361,11 +365,7 @@ public struct ServingEngine: Sendable {
         return kvTokensUsed + extraDecodeGrowth + need + Int64(decoding + 1) <= kvCapacityTokens
     }
 
-    private func lifetimeNeed(of slot: Int32) -> Int64 {
-        let sequence = sequences[Int(slot)]
-        let output = role == .prefill ? 0 : Int64(sequence.request.outputTokens)
-        return Int64(sequence.request.promptTokens) + output + Int64(configuration.kvBlockTokens)
-    }
+    private func lifetimeNeed(of slot: Int32) -> Int64 { lifetimeTokens(of: sequences[Int(slot)].request) }
 
     private mutating func admit(_ slot: Int32, now: SimTime) {
         if configuration.admission == .guaranteedNoEvict {

@@ -1,19 +1,10 @@
 import Compute
+import SimKernel
 import Testing
 
-/// SplitMix64 (Steele, Lea and Flood 2014): the tests own their generator so that a seed means
-/// the same network on every platform and Swift version.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The kernel's SplitMix64 draws the random networks, so a seed means the same network on
+/// every platform and Swift version.
+extension SplitMix64 {
     /// Uniform in [0, 1).
     mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 

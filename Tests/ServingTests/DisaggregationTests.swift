@@ -19,9 +19,7 @@ struct DisaggregationTests {
                                     promptTokens: .fixed(1), outputTokens: .fixed(1))
         let (site, _) = runSite([disaggregated(workload, performance: performance, prefill: 1, decode: 1)], end: .seconds(10))
         let metrics = site.routers[0].metrics
-        let ttft = performance.iterationCost(decodingSequences: 0, prefillTokens: 500, prefillAttentionPairs: 500 * 501 / 2).fixedSeconds
-        let decode = performance.decodeCost(sequences: 1)
-        let decodeSeconds = (0 ..< 99).reduce(0.0) { $0 + decode.seconds(contextTokens: Double(501 + $1)) }
+        let (ttft, decodeSeconds) = aloneClosedForm(performance, prompt: 500, output: 100)
         #expect(metrics.completed == 1)
         #expect(abs(metrics.timeToFirstToken.meanSeconds - ttft) < 1e-9)
         #expect(abs(metrics.endToEnd.meanSeconds - (ttft + decodeSeconds)) < 1e-8)

@@ -16,6 +16,16 @@ func runSite(_ served: [ServedWorkloadSpec], seed: UInt64 = 1, end: SimDuration,
     return (site, simulation.eventsHandled)
 }
 
+/// One request alone on an idle replica: its prefill iteration (the TTFT), then its other
+/// output tokens decoded one iteration each from context prompt + 1.
+func aloneClosedForm(_ performance: PerformanceModel, prompt: Int, output: Int) -> (ttft: Double, decodeSeconds: Double) {
+    let ttft = performance.iterationCost(decodingSequences: 0, prefillTokens: prompt,
+                                         prefillAttentionPairs: PerformanceModel.attentionPairs(tokens: prompt, prefix: 0)).fixedSeconds
+    let decode = performance.decodeCost(sequences: 1)
+    let decodeSeconds = (0 ..< output - 1).reduce(0.0) { $0 + decode.seconds(contextTokens: Double(prompt + 1 + $1)) }
+    return (ttft, decodeSeconds)
+}
+
 @Suite("Serving site")
 struct ServingSiteTests {
     @Test("One request through router and instance: TTFT and end-to-end equal the closed form")
@@ -26,9 +36,7 @@ struct ServingSiteTests {
         let (site, _) = runSite([ServedWorkloadSpec(workload: workload, pool: InstancePoolSpec(performance: performance, count: 1))],
                                 end: .seconds(10))
         let metrics = site.routers[0].metrics
-        let ttft = performance.iterationCost(decodingSequences: 0, prefillTokens: 500, prefillAttentionPairs: 500 * 501 / 2).fixedSeconds
-        let decode = performance.decodeCost(sequences: 1)
-        let decodeSeconds = (0 ..< 99).reduce(0.0) { $0 + decode.seconds(contextTokens: Double(501 + $1)) }
+        let (ttft, decodeSeconds) = aloneClosedForm(performance, prompt: 500, output: 100)
         #expect(metrics.completed == 1)
         #expect(abs(metrics.timeToFirstToken.meanSeconds - ttft) < 1e-9)
         #expect(abs(metrics.endToEnd.meanSeconds - (ttft + decodeSeconds)) < 1e-8)
